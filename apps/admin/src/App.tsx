@@ -1,0 +1,91 @@
+import { Alert, Button, Center, Container, Group, Loader, Text } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { Navigate, Route, Routes, useLocation, useParams } from 'react-router';
+import { messageOf } from './api/problem';
+import { canOpenStructure, canReadCandidacies, canReadIndicators, isCopil, isPlatformStaff } from './auth/access';
+import { useAuth, useMe } from './auth/AuthProvider';
+import { AppLayout, useCurrentStructure } from './layout/AppLayout';
+import { CandidaciesPage, IndicatorsPage, PatientsPage, StatementsPage } from './pages/Placeholders';
+import { SignInPage } from './pages/SignInPage';
+import { ForbiddenPage, NotFoundPage } from './pages/StatusPages';
+import { StructurePage } from './pages/StructurePage';
+import { StructuresPage } from './pages/StructuresPage';
+
+/** Signed in and /auth/me loaded, or off to the sign-in page (coming back here afterwards). */
+function RequireSession({ children }: { children: ReactNode }) {
+  const { signedIn, me, meError, signOut } = useAuth();
+  const location = useLocation();
+  if (!signedIn) return <Navigate to="/connexion" replace state={{ from: location.pathname }} />;
+  if (meError) {
+    return (
+      <Container size="sm" py="xl" component="main">
+        <Alert color="red" title="Impossible de charger votre compte" role="alert">
+          <Text mb="sm">{messageOf(meError)}</Text>
+          <Group>
+            <Button onClick={() => window.location.reload()}>Réessayer</Button>
+            <Button variant="default" onClick={() => void signOut()}>
+              Se déconnecter
+            </Button>
+          </Group>
+        </Alert>
+      </Container>
+    );
+  }
+  if (!me) {
+    return (
+      <Center h="100vh" component="main" role="status">
+        <Loader aria-hidden />
+        <Text ml="sm">Chargement de votre compte…</Text>
+      </Center>
+    );
+  }
+  return children;
+}
+
+function Home() {
+  const me = useMe();
+  const [current] = useCurrentStructure(me);
+  if (isPlatformStaff(me) || isCopil(me)) return <Navigate to="/structures" replace />;
+  if (current) return <Navigate to={`/structures/${current}`} replace />;
+  return <Navigate to="/structures" replace />;
+}
+
+const COPIL_REFUSED = 'Le COPIL consulte les indicateurs agrégés : les fiches des structures, leurs praticiens et leurs patients ne lui sont pas accessibles.';
+
+/** Structure-level pages: members of the structure and the ipso team only (the API refuses others too). */
+function StructureScope({ children }: { children: ReactNode }) {
+  const me = useMe();
+  const { structureId = '' } = useParams();
+  if (!canOpenStructure(me, structureId)) return <ForbiddenPage reason={isCopil(me) ? COPIL_REFUSED : undefined} />;
+  return children;
+}
+
+function Allowed({ when, children }: { when: (me: ReturnType<typeof useMe>) => boolean; children: ReactNode }) {
+  const me = useMe();
+  return when(me) ? children : <ForbiddenPage />;
+}
+
+export function App() {
+  return (
+    <Routes>
+      <Route path="/connexion" element={<SignInPage />} />
+      <Route
+        element={
+          <RequireSession>
+            <AppLayout />
+          </RequireSession>
+        }
+      >
+        <Route index element={<Home />} />
+        <Route path="structures" element={<StructuresPage />} />
+        <Route path="structures/:structureId" element={<StructureScope><StructurePage /></StructureScope>} />
+        <Route path="structures/:structureId/praticiens" element={<StructureScope><StructurePage /></StructureScope>} />
+        <Route path="structures/:structureId/patientele" element={<StructureScope><PatientsPage /></StructureScope>} />
+        <Route path="structures/:structureId/releves" element={<StructureScope><StatementsPage /></StructureScope>} />
+        <Route path="candidatures" element={<Allowed when={canReadCandidacies}><CandidaciesPage /></Allowed>} />
+        <Route path="indicateurs" element={<Allowed when={canReadIndicators}><IndicatorsPage /></Allowed>} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}

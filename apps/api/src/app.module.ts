@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
+import { DatabaseModule } from './database/database.module';
+import { DocsModule } from './docs/docs.module';
+import { HealthModule } from './health/health.module';
+import { StructuresModule } from './structures/structures.module';
+import { CandidaciesModule } from './candidacies/candidacies.module';
+import { ReferenceDataModule } from './reference-data/reference-data.module';
+import { AuditsModule } from './audits/audits.module';
+import { ImportsModule } from './imports/imports.module';
+import { IndicatorsModule } from './indicators/indicators.module';
+
+@Module({ imports: [DatabaseModule, AuthModule, HealthModule, StructuresModule, CandidaciesModule, ReferenceDataModule, AuditsModule, ImportsModule, IndicatorsModule, DocsModule] })
+export class AppModule {}

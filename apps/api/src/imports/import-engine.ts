@@ -1,0 +1,350 @@
+import type { EntityManager } from 'typeorm';
+import type { PatientCrypto } from '../patients/patient-crypto';
+import { type ImportKind, type Mapping, COLUMNS, resolveMapping } from './columns';
+import { CopyWriter, copyBytea, copyText, copyTextArray } from './copy';
+import { RowChecker, type RowIssue, type CriterionRow, type EncounterRow, type PatientRow } from './rows';
+import { FileProblem, openSource, type Source, type SourceOptions, type UploadScan } from './source';
+
+/** Errors kept in the report (the faulty-rows CSV holds the same rows); beyond, only counted. */
+export const MAX_REPORTED_ERRORS = 10_000;
+
+export interface ImportCounts {
+  read: number;
+  create: number;
+  update: number;
+  unchanged: number;
+  errors: number;
+  warnings: number;
+}
+
+export interface DryRunResult {
+  counts: ImportCounts;
+  errors: RowIssue[];
+  warnings: RowIssue[];
+  mapping: Mapping;
+  delimiter: string | null;
+  encoding: string | null;
+}
+
+export interface EngineInput {
+  kind: ImportKind;
+  tenantId: string;
+  importId: string;
+  path: string;
+  scan: UploadScan;
+  source: SourceOptions;
+  profile: Mapping;
+  rpps: Set<string>;
+  today: string;
+  crypto: PatientCrypto;
+  onProgress?: (rowsDone: number) => Promise<void> | void;
+  /** Test hook: throws after that many rows of the commit (a worker crash mid-import). */
+  failAfterRows?: number;
+}
+
+type AnyRow = PatientRow | CriterionRow | EncounterRow;
+
+interface KindSql {
+  table: string;
+  stageColumns: string;
+  /** natural key (inside one patient) of a staged row, as SQL over the target table alias t */
+  targetKey: string;
+  stageKey: (r: AnyRow) => string;
+  digest: (c: PatientCrypto, r: AnyRow) => Buffer;
+  stageLine: (c: PatientCrypto, r: AnyRow, digest: Buffer) => string[];
+  conflict: string;
+  insertColumns: string;
+  selectColumns: string;
+  updateSet: string;
+  restoreColumns: string[];
+}
+
+const d = (s: string | null) => s;
+const iso = (col: string) => `to_char(${col}, 'YYYY-MM-DD')`;
+
+const SQL: Record<ImportKind, KindSql> = {
+  patients: {
+    table: 'patients',
+    stageColumns: `external_id text, identity_enc bytea, key_id text, nir_bidx bytea, name_bidx bytea, birth_date date, sex char(1),
+      mt_rpps char(11), mt_from date, mt_to date, info_note_date date, evaluation_opposed boolean`,
+    targetKey: `''`,
+    stageKey: () => '',
+    digest: (c, r) => {
+      const p = r as PatientRow;
+      return c.digest([p.externalId, p.nir, p.lastName, p.firstName, p.birthDate, p.sex, p.mtRpps, p.mtFrom, p.mtTo, p.infoNoteDate, p.evaluationOpposed]);
+    },
+    stageLine: (c, r) => {
+      const p = r as PatientRow;
+      return [
+        copyText(p.externalId), copyBytea(c.encryptIdentity(p)), copyText(c.keyId), copyBytea(p.nir ? c.nirIndex(p.nir) : null),
+        copyBytea(c.nameIndex(p.lastName, p.firstName, p.birthDate)), p.birthDate, p.sex, copyText(p.mtRpps), copyText(d(p.mtFrom)),
+        copyText(p.mtTo), copyText(p.infoNoteDate), p.evaluationOpposed ? 't' : 'f',
+      ];
+    },
+    conflict: '(tenant_id, external_id)',
+    insertColumns: 'external_id, identity_enc, key_id, nir_bidx, name_bidx, birth_date, sex, mt_rpps, mt_from, mt_to, info_note_date, evaluation_opposed',
+    selectColumns: 's.external_id, s.identity_enc, s.key_id, s.nir_bidx, s.name_bidx, s.birth_date, s.sex, s.mt_rpps, s.mt_from, s.mt_to, s.info_note_date, s.evaluation_opposed',
+    updateSet: `identity_enc = EXCLUDED.identity_enc, key_id = EXCLUDED.key_id, nir_bidx = EXCLUDED.nir_bidx, name_bidx = EXCLUDED.name_bidx,
+      birth_date = EXCLUDED.birth_date, sex = EXCLUDED.sex, mt_rpps = EXCLUDED.mt_rpps, mt_from = EXCLUDED.mt_from, mt_to = EXCLUDED.mt_to,
+      info_note_date = EXCLUDED.info_note_date, evaluation_opposed = EXCLUDED.evaluation_opposed`,
+    restoreColumns: ['identity_enc', 'key_id', 'nir_bidx', 'name_bidx', 'birth_date', 'sex', 'mt_rpps', 'mt_from', 'mt_to', 'info_note_date', 'evaluation_opposed', 'digest', 'import_id', 'updated_at'],
+  },
+  criteria: {
+    table: 'patient_criteria',
+    stageColumns: `criterion text, detail text, value numeric, date date, valid_until date, pregnancy_start date, pregnancy_end date, author text`,
+    targetKey: `t.criterion || '|' || t.detail || '|' || ${iso('t.date')}`,
+    stageKey: (r) => {
+      const c = r as CriterionRow;
+      return `${c.criterion}|${c.detail}|${c.date}`;
+    },
+    digest: (k, r) => {
+      const c = r as CriterionRow;
+      return k.digest([c.externalId, c.criterion, c.detail, c.value, c.date, c.validUntil, c.pregnancyStart, c.pregnancyEnd, c.author]);
+    },
+    stageLine: (_k, r) => {
+      const c = r as CriterionRow;
+      return [copyText(c.criterion), copyText(c.detail), copyText(c.value), c.date, copyText(c.validUntil), copyText(c.pregnancyStart), copyText(c.pregnancyEnd), copyText(c.author)];
+    },
+    conflict: '(tenant_id, patient_id, criterion, detail, date)',
+    insertColumns: 'patient_id, criterion, detail, value, date, valid_until, pregnancy_start, pregnancy_end, author',
+    selectColumns: 'p.id, s.criterion, s.detail, s.value, s.date, s.valid_until, s.pregnancy_start, s.pregnancy_end, s.author',
+    updateSet: `value = EXCLUDED.value, valid_until = EXCLUDED.valid_until, pregnancy_start = EXCLUDED.pregnancy_start,
+      pregnancy_end = EXCLUDED.pregnancy_end, author = EXCLUDED.author`,
+    restoreColumns: ['value', 'valid_until', 'pregnancy_start', 'pregnancy_end', 'author', 'digest', 'import_id', 'updated_at'],
+  },
+  activity: {
+    table: 'encounters',
+    stageColumns: `practitioner_rpps char(11), date date, kind text, place text, acts text[]`,
+    targetKey: `${iso('t.date')} || '|' || t.practitioner_rpps || '|' || t.kind`,
+    stageKey: (r) => {
+      const e = r as EncounterRow;
+      return `${e.date}|${e.rpps}|${e.kind}`;
+    },
+    digest: (k, r) => {
+      const e = r as EncounterRow;
+      return k.digest([e.externalId, e.rpps, e.date, e.kind, e.place, e.acts.join(' ')]);
+    },
+    stageLine: (_k, r) => {
+      const e = r as EncounterRow;
+      return [e.rpps, e.date, e.kind, copyText(e.place), copyTextArray(e.acts)];
+    },
+    conflict: '(tenant_id, patient_id, date, practitioner_rpps, kind)',
+    insertColumns: 'patient_id, practitioner_rpps, date, kind, place, acts',
+    selectColumns: 'p.id, s.practitioner_rpps, s.date, s.kind, s.place, s.acts',
+    updateSet: 'place = EXCLUDED.place, acts = EXCLUDED.acts',
+    restoreColumns: ['place', 'acts', 'digest', 'import_id', 'updated_at'],
+  },
+};
+
+interface Pass {
+  src: Source;
+  mapping: Mapping;
+  checker: RowChecker;
+  rows: AsyncGenerator<{ line: number; row: AnyRow | null; fields: string[] }>;
+  read: () => number;
+}
+
+async function openPass(input: EngineInput): Promise<Pass> {
+  const src = await openSource(input.path, input.scan, input.source);
+  const m = resolveMapping(input.kind, src.header, input.profile);
+  if (m.missing.length) {
+    const names = m.missing.map((c) => `« ${c.name} » (${c.label})`).join(', ');
+    throw new FileProblem('colonne_manquante', `Colonne(s) obligatoire(s) introuvable(s) dans l’en-tête : ${names}. Renommez l’en-tête ou enregistrez un profil de correspondance.`, 1);
+  }
+  if (m.duplicated.length) throw new FileProblem('colonne_en_double', `Colonne(s) en double dans l’en-tête : ${[...new Set(m.duplicated)].join(', ')}.`, 1);
+  const checker = new RowChecker({ today: input.today, rpps: input.rpps });
+  const width = src.header.length;
+  const idx = m.index;
+  let read = 0;
+  const check =
+    input.kind === 'patients' ? checker.patient.bind(checker) : input.kind === 'criteria' ? checker.criterion.bind(checker) : checker.encounter.bind(checker);
+  async function* rows() {
+    for await (const b of src.batches) {
+      for (let i = 0; i < b.rows.length; i++) {
+        const fields = b.rows[i];
+        const line = b.lines[i];
+        read++;
+        if (fields.length < width && input.source.format === 'csv') {
+          checker.errors.push({
+            line, column: src.header[fields.length] ?? '', code: 'colonnes_manquantes',
+            detail: `Ligne incomplète : ${fields.length} colonne(s) au lieu de ${width} (fichier tronqué ou séparateur incorrect).`,
+          });
+          yield { line, row: null, fields };
+          continue;
+        }
+        const get = (c: string) => {
+          const k = idx[c];
+          return k === undefined ? '' : (fields[k] ?? '');
+        };
+        yield { line, row: check(line, get), fields };
+      }
+    }
+  }
+  return { src, mapping: m.mapping, checker, rows: rows(), read: () => read };
+}
+
+/** Step 1 (dry run): reads and checks every row, classifies them against the database; writes nothing durable. */
+export async function dryRun(em: EntityManager, input: EngineInput): Promise<DryRunResult> {
+  const sql = SQL[input.kind];
+  const pass = await openPass(input);
+  await em.query(`CREATE TEMP TABLE imp_keys (line int, ext text, nkey text, digest bytea) ON COMMIT DROP`);
+  const copy = await CopyWriter.open(em, 'COPY imp_keys FROM STDIN');
+  try {
+    for await (const { line, row } of pass.rows) {
+      if (row) {
+        await copy.line([String(line), copyText(row.externalId), copyText(sql.stageKey(row)), copyBytea(sql.digest(input.crypto, row))]);
+      }
+      if (pass.read() % 20_000 === 0) await input.onProgress?.(pass.read());
+    }
+    await copy.end();
+  } catch (e) {
+    copy.abort(e as Error);
+    throw e;
+  }
+  await input.onProgress?.(pass.read());
+  const errors = pass.checker.errors;
+  const firstCol = 'identifiant_patient';
+  const dups: { line: number; first: number }[] = await em.query(
+    `SELECT line, first FROM (SELECT line, min(line) OVER (PARTITION BY ext, nkey) AS first FROM imp_keys) x WHERE line <> first ORDER BY line LIMIT ${MAX_REPORTED_ERRORS}`,
+  );
+  const dupDetail = input.kind === 'patients' ? 'Identifiant de patient en double dans le fichier' : 'Ligne en double dans le fichier (même patient, même clé)';
+  for (const r of dups) errors.push({ line: r.line, column: firstCol, code: 'doublon', detail: `${dupDetail} (déjà à la ligne ${r.first}).` });
+  let counts: { create: string; update: string; unchanged: string };
+  if (input.kind === 'patients') {
+    [counts] = await em.query(
+      `SELECT count(*) FILTER (WHERE p.id IS NULL) AS create, count(*) FILTER (WHERE p.digest = s.digest) AS unchanged,
+              count(*) FILTER (WHERE p.id IS NOT NULL AND p.digest <> s.digest) AS update
+         FROM imp_keys s LEFT JOIN patients p ON p.tenant_id = $1 AND p.external_id = s.ext`,
+      [input.tenantId],
+    );
+  } else {
+    const unknown: { line: number }[] = await em.query(
+      `SELECT s.line FROM imp_keys s WHERE NOT EXISTS (SELECT 1 FROM patients p WHERE p.tenant_id = $1 AND p.external_id = s.ext) ORDER BY s.line LIMIT ${MAX_REPORTED_ERRORS}`,
+      [input.tenantId],
+    );
+    for (const r of unknown) {
+      errors.push({ line: r.line, column: firstCol, code: 'patient_inconnu', detail: 'Patient inconnu : importez d’abord la liste des patients contenant cet identifiant.' });
+    }
+    [counts] = await em.query(
+      `SELECT count(*) FILTER (WHERE t.id IS NULL) AS create, count(*) FILTER (WHERE t.digest = s.digest) AS unchanged,
+              count(*) FILTER (WHERE t.id IS NOT NULL AND t.digest <> s.digest) AS update
+         FROM imp_keys s JOIN patients p ON p.tenant_id = $1 AND p.external_id = s.ext
+         LEFT JOIN ${sql.table} t ON t.tenant_id = $1 AND t.patient_id = p.id AND ${sql.targetKey} = s.nkey`,
+      [input.tenantId],
+    );
+  }
+  await em.query('DROP TABLE imp_keys');
+  errors.sort((a, b) => a.line - b.line);
+  return {
+    counts: {
+      read: pass.read(),
+      create: Number(counts.create),
+      update: Number(counts.update),
+      unchanged: Number(counts.unchanged),
+      errors: errors.length,
+      warnings: pass.checker.warnings.length,
+    },
+    errors: errors.slice(0, MAX_REPORTED_ERRORS),
+    warnings: pass.checker.warnings.slice(0, MAX_REPORTED_ERRORS),
+    mapping: pass.mapping,
+    delimiter: pass.src.delimiter,
+    encoding: pass.src.encoding,
+  };
+}
+
+export class CommitRefused extends Error {
+  constructor(
+    readonly code: string,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+/**
+ * Step 2 (commit), inside the caller's one transaction: re-reads and re-checks the file, stages
+ * every row with COPY (identifiers encrypted), keeps the previous version of each changed row,
+ * then one upsert. Any error throws and the transaction rolls back: all or nothing.
+ */
+export async function commitRows(em: EntityManager, input: EngineInput): Promise<{ created: number; updated: number; unchanged: number; read: number }> {
+  const sql = SQL[input.kind];
+  const pass = await openPass(input);
+  const patientCol = input.kind === 'patients' ? '' : 'external_id text, ';
+  await em.query(
+    `CREATE TEMP TABLE imp_rows (line int, ${input.kind === 'patients' ? '' : patientCol}${sql.stageColumns}, digest bytea) ON COMMIT DROP`,
+  );
+  const copy = await CopyWriter.open(em, 'COPY imp_rows FROM STDIN');
+  try {
+    for await (const { line, row } of pass.rows) {
+      if (input.failAfterRows !== undefined && pass.read() > input.failAfterRows) throw new Error('interruption simulée du worker');
+      if (pass.checker.errors.length) {
+        const e = pass.checker.errors[0];
+        throw new CommitRefused('import_invalide', `Le fichier ne passe plus la vérification (ligne ${e.line}, colonne ${e.column} : ${e.detail}) ; relancez l’essai à blanc.`);
+      }
+      if (!row) continue;
+      const digest = sql.digest(input.crypto, row);
+      const ext = input.kind === 'patients' ? [] : [copyText(row.externalId)];
+      await copy.line([String(line), ...ext, ...sql.stageLine(input.crypto, row, digest), copyBytea(digest)]);
+      if (pass.read() % 20_000 === 0) await input.onProgress?.(pass.read());
+    }
+    await copy.end();
+  } catch (e) {
+    copy.abort(e as Error);
+    throw e;
+  }
+  const t = input.tenantId;
+  const imp = input.importId;
+  if (input.kind !== 'patients') {
+    const [missing] = await em.query(
+      `SELECT min(s.line) AS line FROM imp_rows s WHERE NOT EXISTS (SELECT 1 FROM patients p WHERE p.tenant_id = $1 AND p.external_id = s.external_id)`,
+      [t],
+    );
+    if (missing?.line) throw new CommitRefused('patient_inconnu', `Ligne ${missing.line} : patient inconnu (la liste des patients a changé depuis l’essai à blanc).`);
+  }
+  const join =
+    input.kind === 'patients'
+      ? `FROM imp_rows s JOIN patients x ON x.tenant_id = $1 AND x.external_id = s.external_id`
+      : `FROM imp_rows s JOIN patients p ON p.tenant_id = $1 AND p.external_id = s.external_id
+         JOIN ${sql.table} x ON x.tenant_id = $1 AND x.patient_id = p.id AND ${sql.targetKey.replace(/\bt\./g, 'x.')} = ${input.kind === 'criteria' ? `s.criterion || '|' || s.detail || '|' || ${iso('s.date')}` : `${iso('s.date')} || '|' || s.practitioner_rpps || '|' || s.kind`}`;
+  await em.query(
+    `INSERT INTO import_backups (tenant_id, import_id, row_id, previous) SELECT x.tenant_id, $2, x.id, to_jsonb(x) ${join} WHERE x.digest <> s.digest`,
+    [t, imp],
+  );
+  const from = input.kind === 'patients' ? 'FROM imp_rows s' : 'FROM imp_rows s JOIN patients p ON p.tenant_id = $1 AND p.external_id = s.external_id';
+  const [r] = await em.query(
+    `WITH up AS (
+       INSERT INTO ${sql.table} AS t (tenant_id, ${sql.insertColumns}, digest, import_id)
+       SELECT $1, ${sql.selectColumns}, s.digest, $2 ${from}
+       ON CONFLICT ${sql.conflict} DO UPDATE SET ${sql.updateSet}, digest = EXCLUDED.digest, import_id = EXCLUDED.import_id, updated_at = now()
+       WHERE t.digest <> EXCLUDED.digest
+       RETURNING (xmax = 0) AS inserted)
+     SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated FROM up`,
+    [t, imp],
+  );
+  const [{ n }] = await em.query('SELECT count(*) AS n FROM imp_rows');
+  await em.query('DROP TABLE imp_rows');
+  await input.onProgress?.(pass.read());
+  const created = Number(r.created);
+  const updated = Number(r.updated);
+  return { created, updated, unchanged: Number(n) - created - updated, read: pass.read() };
+}
+
+/** Undoes one committed import: rows it created are deleted, rows it changed get their previous version back. */
+export async function revertRows(em: EntityManager, kind: ImportKind, tenantId: string, importId: string): Promise<{ deleted: number; restored: number }> {
+  const sql = SQL[kind];
+  const del = await em.query(
+    `DELETE FROM ${sql.table} t WHERE t.tenant_id = $1 AND t.import_id = $2
+       AND NOT EXISTS (SELECT 1 FROM import_backups b WHERE b.tenant_id = $1 AND b.import_id = $2 AND b.row_id = t.id)`,
+    [tenantId, importId],
+  );
+  const cols = sql.restoreColumns;
+  const upd = await em.query(
+    `UPDATE ${sql.table} t SET (${cols.join(', ')}) = ROW(${cols.map((c) => `r.${c}`).join(', ')})
+       FROM import_backups b CROSS JOIN LATERAL jsonb_populate_record(NULL::${sql.table}, b.previous) r
+      WHERE b.tenant_id = $1 AND b.import_id = $2 AND t.tenant_id = $1 AND t.id = b.row_id`,
+    [tenantId, importId],
+  );
+  return { deleted: Number(del[1] ?? 0), restored: Number(upd[1] ?? 0) };
+}
+
+export const columnsOf = (kind: ImportKind) => COLUMNS[kind];

@@ -1,0 +1,54 @@
+import { Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { asTenantId } from '@mtr/tenancy';
+import { AuditTrailModule } from '../audit-trail/audit-trail.module';
+import { PatientDataModule } from '../patients/patient-data.module';
+import { bullConnection } from '../queue/redis.config';
+import { runTenantJob } from '../queue/tenant-job';
+import { CommitRefused } from './import-engine';
+import { IMPORT_QUEUE, importQueuePrefix } from './imports.queue';
+import { ImportRunner } from './imports.runner';
+import { FileProblem } from './source';
+
+/** Worker side of the imports: the two jobs (dry run, commit) with progress; imported by the worker process. */
+@Module({ imports: [AuditTrailModule, PatientDataModule], providers: [ImportRunner], exports: [ImportRunner] })
+export class ImportsWorkerModule implements OnModuleInit, OnApplicationShutdown {
+  private worker?: Worker;
+
+  constructor(private readonly runner: ImportRunner) {}
+
+  onModuleInit(): void {
+    this.worker = new Worker(IMPORT_QUEUE, (job) => this.process(job), {
+      connection: bullConnection(),
+      prefix: importQueuePrefix(),
+      concurrency: 1,
+      // A commit of a large file may hold the job for a while: keep its lock alive.
+      lockDuration: 60_000,
+    });
+    this.worker.on('error', () => undefined);
+  }
+
+  private async process(job: Job): Promise<unknown> {
+    const progress = (p: object) => job.updateProgress(p);
+    try {
+      return await runTenantJob(job.id ?? job.name, job.data, async (tenantId, payload) => {
+        const importId = String(payload.ids.importId);
+        if (job.name === 'validate') return this.runner.validate(tenantId, importId, progress);
+        if (job.name === 'commit') return this.runner.commit(tenantId, importId, progress);
+        throw new UnrecoverableError(`tâche inconnue ${job.name}`);
+      });
+    } catch (e) {
+      // A refused file never gets better on retry; anything else is retried, then recorded as failed.
+      if (e instanceof CommitRefused || e instanceof FileProblem) throw new UnrecoverableError(e.code);
+      const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (last && job.data?.tenantId && job.data?.ids?.importId) {
+        await this.runner.markFailed(asTenantId(job.data.tenantId), String(job.data.ids.importId), 'Échec technique de la tâche après plusieurs tentatives.').catch(() => undefined);
+      }
+      throw e;
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+  }
+}

@@ -1,0 +1,25 @@
+import { Queue } from 'bullmq';
+import { databaseConfig } from '../database/database.config';
+import { bullConnection } from '../queue/redis.config';
+
+export const IMPORT_QUEUE = 'imports';
+export const IMPORT_QUEUE_TOKEN = Symbol('IMPORT_QUEUE');
+
+/**
+ * Keys are prefixed with the database name, so the API and the worker of one deployment (or one
+ * test run, which has its own database) share the queue and never take another one's jobs.
+ */
+export const importQueuePrefix = (): string => `bull-${databaseConfig().databaseName}`;
+
+export type ImportJobName = 'validate' | 'commit';
+/** The BullMQ job id is the idempotency key: one validation and one commit per import. */
+export const importJobId = (name: ImportJobName, importId: string): string => `${name}-${importId}`;
+
+export const JOB_OPTIONS = {
+  attempts: 3,
+  backoff: { type: 'exponential' as const, delay: 1000 },
+  removeOnComplete: { age: 7 * 86_400 },
+  removeOnFail: { age: 30 * 86_400 },
+};
+
+export const createImportQueue = (): Queue => new Queue(IMPORT_QUEUE, { connection: bullConnection(), prefix: importQueuePrefix() });

@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { ForbiddenError, subject } from '@casl/ability';
+import type { TenantId } from '@mtr/tenancy';
+import type { AppAbility } from '../auth/abilities';
+import { AuditTrail } from '../audit-trail/audit-trail.service';
+import type { PatientProfile } from '../candidacies/eligibility';
+import type { PatientProfileSource } from '../candidacies/eligibility.service';
+import { TenantDb } from '../database/tenant-db';
+import { PatientCrypto } from './patient-crypto';
+import { patienteleProfile, type PatienteleProfile } from './patient-queries';
+
+export const todayParis = (): string => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+
+export interface PatientView {
+  id: string;
+  externalId: string;
+  birthDate: string;
+  sex: 'F' | 'M';
+  mtRpps: string | null;
+  mtFrom: string | null;
+  mtTo: string | null;
+  infoNoteDate: string | null;
+  evaluationOpposed: boolean;
+  /** Only for roles allowed to see identities (each read audited); null otherwise. */
+  identity: { nir: string | null; lastName: string; firstName: string } | null;
+}
+
+@Injectable()
+export class PatientsService implements PatientProfileSource {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly audit: AuditTrail,
+    private readonly crypto: PatientCrypto,
+  ) {}
+
+  /** A page of the patient list; identities decrypted only when the ability allows, and the read recorded. */
+  list(tenantId: TenantId, ability: AppAbility, page: { offset: number; limit: number }): Promise<{ total: number; items: PatientView[] }> {
+    ForbiddenError.from(ability).throwUnlessCan('read', subject('Patient', { tenantId }));
+    const withIdentity = ability.can('read', subject('PatientIdentity', { tenantId }));
+    return this.db.forTenant(tenantId, async (em) => {
+      const [{ n }] = await em.query('SELECT count(*) AS n FROM patients');
+      const rows = await em.query(
+        `SELECT id, external_id, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, sex, mt_rpps, to_char(mt_from, 'YYYY-MM-DD') AS mt_from,
+                to_char(mt_to, 'YYYY-MM-DD') AS mt_to, to_char(info_note_date, 'YYYY-MM-DD') AS info_note_date, evaluation_opposed,
+                ${withIdentity ? 'identity_enc, key_id' : 'NULL AS identity_enc, NULL AS key_id'}
+           FROM patients ORDER BY external_id OFFSET $1 LIMIT $2`,
+        [page.offset, page.limit],
+      );
+      const items: PatientView[] = rows.map((r: Record<string, never>) => ({
+        id: r.id, externalId: r.external_id, birthDate: r.birth_date, sex: r.sex, mtRpps: r.mt_rpps, mtFrom: r.mt_from, mtTo: r.mt_to,
+        infoNoteDate: r.info_note_date, evaluationOpposed: r.evaluation_opposed,
+        identity: withIdentity ? this.crypto.decryptIdentity(r.identity_enc, r.key_id) : null,
+      }));
+      await this.audit.record(em, tenantId, {
+        action: withIdentity ? 'patient.read_identity' : 'patient.read',
+        resourceType: 'patient',
+        detail: { count: items.length, offset: page.offset, patientIds: items.map((i) => i.id) },
+      });
+      return { total: Number(n), items };
+    });
+  }
+
+  /** Patientèle profile (RULES §6), for the route and the eligibility panel. */
+  patientele(tenantId: TenantId, ability: AppAbility, asOf = todayParis()): Promise<PatienteleProfile> {
+    ForbiddenError.from(ability).throwUnlessCan('read', subject('Patient', { tenantId }));
+    return this.db.forTenant(tenantId, (em) => patienteleProfile(em, tenantId, asOf));
+  }
+
+  /** PATIENT_PROFILE_SOURCE for candidacies: null while no patient list is imported. */
+  async profile(tenantId: TenantId): Promise<PatientProfile | null> {
+    const asOf = todayParis();
+    const p = await this.db.forTenant(tenantId, (em) => patienteleProfile(em, tenantId, asOf));
+    if (!p.total) return null;
+    const [last] = await this.db.forTenant(tenantId, (em) =>
+      em.query(`SELECT to_char(max(committed_at) AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD') AS d FROM imports WHERE kind = 'patients' AND status = 'committed'`),
+    );
+    return { total: p.total, men: p.men, aged65Plus: p.aged65Plus, asOf: last?.d ?? asOf };
+  }
+}

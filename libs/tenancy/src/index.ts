@@ -1,0 +1,3 @@
+export * from './tenant-context';
+export * from './rls-sql';
+export * from './tenant-transaction';
