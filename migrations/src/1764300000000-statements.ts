@@ -88,7 +88,10 @@ export class Statements1764300000000 implements MigrationInterface {
         patient_id uuid NOT NULL,
         practitioner_id uuid NOT NULL,
         line_code text NOT NULL,
-        amount_cents bigint NOT NULL,
+        -- unit amounts of this patient's line (gross, and net of the theoretical leakage rate)
+        gross_cents bigint NOT NULL,
+        net_cents bigint NOT NULL,
+        -- engine explanation: included, consommant, inclusionDate, inclusionReason, band, reasons
         explanation jsonb NOT NULL,
         PRIMARY KEY (tenant_id, statement_id, patient_id, line_code),
         FOREIGN KEY (tenant_id, statement_id) REFERENCES statements (tenant_id, id) ON DELETE CASCADE

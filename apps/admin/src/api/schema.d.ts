@@ -253,6 +253,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Indicateurs de toutes les structures (ipso ; COPIL avec secret statistique « < 11 ») */
+        get: operations["Indicators_all"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/indicators/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export CSV des séries de toutes les structures (mêmes règles de secret que l’écran) */
+        get: operations["Indicators_allCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/indicators/programme": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Programme : trajectoire, forfaits contre budget FISS avec projection, jalons hors ipso */
+        get: operations["Indicators_programme"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/indicators/report.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rapport PDF pour une réunion du COPIL (graphiques SVG statiques, secret statistique pour le COPIL) */
+        get: operations["Indicators_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/reference-data": {
         parameters: {
             query?: never;
@@ -849,6 +917,57 @@ export interface paths {
         put?: never;
         /** Annuler un import appliqué (tant qu’aucun relevé n’en est issu) */
         post: operations["Imports_revert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/structures/{structureId}/indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Indicateurs mensuels de la structure (sans secret pour la structure et ipso) */
+        get: operations["Indicators_one"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/structures/{structureId}/indicators/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export CSV des indicateurs de la structure */
+        get: operations["Indicators_oneCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/structures/{structureId}/indicators/recompute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Recalculer les indicateurs de mois donnés depuis les relevés émis (équipe ipso) */
+        post: operations["Indicators_recompute"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1660,6 +1779,225 @@ export interface operations {
                         status: "ok" | "degraded";
                     };
                 };
+            };
+        };
+    };
+    Indicators_all: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ipsoNetwork: boolean;
+                        rows: {
+                            aged65PlusPct: (number | "< 11") | null;
+                            bands: {
+                                [key: string]: number | "< 11";
+                            };
+                            briques: {
+                                [key: string]: {
+                                    count: number | "< 11";
+                                    grossCents: number | "< 11";
+                                    netCents: number | "< 11";
+                                };
+                            };
+                            consommant: number | "< 11";
+                            doctors: number | "< 11";
+                            grossCents: number | "< 11";
+                            included: number | "< 11";
+                            infoNotes: number | "< 11";
+                            leakageReal: number | null;
+                            leakageTheoretical: number | null;
+                            menPct: (number | "< 11") | null;
+                            month: string;
+                            netCents: number | "< 11";
+                            newByPath: {
+                                [key: string]: number | "< 11";
+                            };
+                            newInclusions: number | "< 11";
+                            oppositions: number | "< 11";
+                            patientsMt: number | "< 11";
+                            safeguardCents: number | "< 11";
+                            suppressed: boolean;
+                        }[];
+                        /** Format: uuid */
+                        structureId: string;
+                        structureName: string;
+                        suppressed: boolean;
+                    }[];
+                };
+            };
+        };
+    };
+    Indicators_allCsv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Indicators_programme: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        budget: ({
+                            alert: boolean;
+                            budgetCents: number;
+                            line: string;
+                            monthsLeft: number;
+                            paidCents: number | "< 11";
+                            projectedCents: number | "< 11";
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        budgetAlert: boolean;
+                        nonIpso: {
+                            aavSizes: {
+                                aavCode: string | null;
+                                population: number | null;
+                                structureId: string;
+                            }[];
+                            aavUnder300k: number | "< 11";
+                            selected: number | "< 11";
+                        };
+                        suppressed: boolean;
+                        total: {
+                            alert: boolean;
+                            budgetCents: number;
+                        };
+                        trajectory: {
+                            at: string;
+                            doctors: number | "< 11";
+                            patients: number | "< 11";
+                            targetDoctors: number;
+                            targetPatients: number;
+                        }[];
+                        year: number;
+                    };
+                };
+            };
+        };
+    };
+    Indicators_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -4022,6 +4360,169 @@ export interface operations {
                         /** @enum {string} */
                         status: "uploaded" | "validating" | "validated" | "invalid" | "committing" | "committed" | "failed" | "reverted";
                         validatedAt: string | null;
+                    };
+                };
+            };
+        };
+    };
+    Indicators_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ipsoNetwork: boolean;
+                        rows: {
+                            aged65PlusPct: (number | "< 11") | null;
+                            bands: {
+                                [key: string]: number | "< 11";
+                            };
+                            briques: {
+                                [key: string]: {
+                                    count: number | "< 11";
+                                    grossCents: number | "< 11";
+                                    netCents: number | "< 11";
+                                };
+                            };
+                            consommant: number | "< 11";
+                            doctors: number | "< 11";
+                            grossCents: number | "< 11";
+                            included: number | "< 11";
+                            infoNotes: number | "< 11";
+                            leakageReal: number | null;
+                            leakageTheoretical: number | null;
+                            menPct: (number | "< 11") | null;
+                            month: string;
+                            netCents: number | "< 11";
+                            newByPath: {
+                                [key: string]: number | "< 11";
+                            };
+                            newInclusions: number | "< 11";
+                            oppositions: number | "< 11";
+                            patientsMt: number | "< 11";
+                            safeguardCents: number | "< 11";
+                            suppressed: boolean;
+                        }[];
+                        /** Format: uuid */
+                        structureId: string;
+                        structureName: string;
+                        suppressed: boolean;
+                    };
+                };
+            };
+        };
+    };
+    Indicators_oneCsv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Indicators_recompute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    months: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        months: number;
                     };
                 };
             };
