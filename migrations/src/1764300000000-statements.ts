@@ -25,16 +25,20 @@ export class Statements1764300000000 implements MigrationInterface {
         status text NOT NULL DEFAULT 'queued' CHECK (status IN ('queued','running','done','failed')),
         progress smallint NOT NULL DEFAULT 0 CHECK (progress BETWEEN 0 AND 100),
         error_code text,
+        -- French detail of a failed run, shown to the coordinator (never patient identifiers)
+        error_detail text,
         statement_id uuid,
         requested_by uuid,
         created_at timestamptz NOT NULL DEFAULT now(),
         started_at timestamptz,
         finished_at timestamptz,
-        PRIMARY KEY (tenant_id, id),
-        -- the job id embeds the tenant id, so unique per tenant is unique overall
-        UNIQUE (tenant_id, job_id)
+        PRIMARY KEY (tenant_id, id)
       )`,
       `CREATE INDEX statement_runs_month ON statement_runs (tenant_id, month, created_at)`,
+      // The BullMQ job id (tenant, month, parameter version) is deterministic: one active run per
+      // month and parameter set, so a double click or a retry never runs twice.
+      `CREATE UNIQUE INDEX statement_runs_one_active ON statement_runs (tenant_id, month, params_version)
+         WHERE status IN ('queued', 'running')`,
       ...tenantTableSql('statement_runs', { platformRead: true }),
       `GRANT SELECT, INSERT, UPDATE ON statement_runs TO ${APP_ROLE}`,
 

@@ -9,6 +9,7 @@ import { ReferenceDataModule } from './reference-data/reference-data.module';
 import { AuditsModule } from './audits/audits.module';
 import { ImportsModule } from './imports/imports.module';
 import { IndicatorsModule } from './indicators/indicators.module';
+import { StatementsModule } from './statements/statements.module';
 
-@Module({ imports: [DatabaseModule, AuthModule, HealthModule, StructuresModule, CandidaciesModule, ReferenceDataModule, AuditsModule, ImportsModule, IndicatorsModule, DocsModule] })
+@Module({ imports: [DatabaseModule, AuthModule, HealthModule, StructuresModule, CandidaciesModule, ReferenceDataModule, AuditsModule, ImportsModule, IndicatorsModule, StatementsModule, DocsModule] })
 export class AppModule {}

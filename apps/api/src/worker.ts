@@ -6,8 +6,9 @@ import { DatabaseModule } from './database/database.module';
 import { QueueModule } from './queue/queue.module';
 import { ImportsWorkerModule } from './imports/imports-worker.module';
 import { IndicatorsWorkerModule } from './indicators/indicators-worker.module';
+import { StatementsWorkerModule } from './statements/statements-worker.module';
 
-@Module({ imports: [DatabaseModule, QueueModule, ImportsWorkerModule, IndicatorsWorkerModule] })
+@Module({ imports: [DatabaseModule, QueueModule, ImportsWorkerModule, IndicatorsWorkerModule, StatementsWorkerModule] })
 class WorkerModule {}
 
 /** BullMQ worker process: no HTTP; job payloads carry the tenant id and enter TenantDb like requests do. */

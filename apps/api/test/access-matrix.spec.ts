@@ -123,6 +123,23 @@ const MATRIX: Record<string, Case> = {
   'GET /structures/{structureId}/indicators': { expect: IN_A(200, 403) },
   'GET /structures/{structureId}/indicators/export.csv': { expect: IN_A(200, 403) },
   'POST /structures/{structureId}/indicators/recompute': { expect: IN_A(403, 403, 200), body: () => ({ months: ['2027-01'] }) },
+  // Issue #6 — monthly runs and statements. Structure A has no convention entry date: a run is refused (422) before anything is queued.
+  'POST /structures/{structureId}/statement-runs': { expect: IN_A(422, 403), body: () => ({ month: '2026-06' }) },
+  'GET /structures/{structureId}/statement-runs': { expect: IN_A(200, 200) },
+  'GET /structures/{structureId}/statement-runs/{runId}': { expect: IN_A(404, 404) },
+  'GET /structures/{structureId}/statements': { expect: IN_A(200, 200) },
+  'GET /structures/{structureId}/statements/{statementId}': { expect: IN_A(404, 404) },
+  'GET /structures/{structureId}/statements/{statementId}/patients': { expect: IN_A(404, 404) },
+  'POST /structures/{structureId}/statements/{statementId}/issue': { expect: IN_A(404, 404) },
+  'GET /structures/{structureId}/statements/{statementId}/billing.csv': { expect: IN_A(404, 404) },
+  'GET /structures/{structureId}/statements/{statementId}/billing.json': { expect: IN_A(404, 404) },
+  'POST /statement-runs': {
+    expect: { anonymous: 401, coordinatorA: 403, coordinatorB: 403, practitionerA: 403, ipso: 202, copil: 403, disabled: 401 },
+    body: () => ({ month: '2026-06' }),
+  },
+  'GET /statement-runs': {
+    expect: { anonymous: 401, coordinatorA: 403, coordinatorB: 403, practitionerA: 403, ipso: 400, copil: 403, disabled: 401 },
+  },
 };
 
 describe('access matrix: every route × role × ownership', () => {

@@ -68,7 +68,7 @@ export interface ForfaitPatient {
   acts: { date: string; codes: string[]; rpps: string }[];
 }
 
-const ROLE_OF_PROFESSION: Record<string, ForfaitPatient['encounters'][number]['role']> = {
+export const ROLE_OF_PROFESSION: Record<string, ForfaitPatient['encounters'][number]['role']> = {
   medecin_generaliste: 'doctor', pediatre: 'doctor', gynecologue: 'doctor', sage_femme: 'midwife', ipa: 'ipa', infirmier: 'nurse',
 };
 

@@ -1,0 +1,105 @@
+import {
+  aggregateMonth,
+  computeMonthlyForfait,
+  createEngineContext,
+  InputError,
+  patientIssues,
+  preparePatient,
+  type MonthStatement,
+  type PatientMonthResult,
+} from '@mtr/forfait-engine';
+import { Problem } from '../common/problem';
+import type { MonthInputs } from './forfait-inputs';
+
+/** One row of `statement_patient_lines`: why this patient is paid (or not) this month. */
+export interface PatientLineRow {
+  patientId: string;
+  practitionerId: string;
+  lineCode: string;
+  grossCents: number;
+  netCents: number;
+  explanation: Record<string, unknown>;
+}
+
+/** Line code of a covered patient who is not paid this month (not yet included, not consommant…). */
+export const NOT_PAID_LINE = 'none';
+
+/** 'socle_6_64' → '6-64', 'socle_80_plus' → '80+' (the bands the indicators count). */
+export const bandOf = (code: string): string =>
+  code.replace(/^socle_/, '').replace(/_plus$/, '+').replace('_', '-');
+
+/**
+ * RULES §1–§3 applied to one structure and month by the engine: per-patient results with their
+ * explanation, and the per-doctor / structure aggregation. Invalid data stops the run with the
+ * engine's precise messages (which patient, which field) rather than paying on a guess.
+ */
+export function computeMonth(
+  inputs: MonthInputs,
+  month: string,
+  gridVersion: string,
+): { statement: MonthStatement; results: PatientMonthResult[] } {
+  let ctx;
+  try {
+    ctx = createEngineContext({ gridVersion, convention: inputs.convention, practitioners: inputs.practitioners });
+  } catch (e) {
+    throw invalid(e);
+  }
+  const issues = inputs.patients.flatMap((p, i) => patientIssues(p, ctx.params, `patients[${i}]`));
+  if (issues.length > 0) throw invalid(new InputError(issues));
+  const results = inputs.patients.map((p) => computeMonthlyForfait(preparePatient(p), ctx, month));
+  return { statement: aggregateMonth(results, ctx, month), results };
+}
+
+function invalid(e: unknown): Problem {
+  if (!(e instanceof InputError)) throw e;
+  const first = e.issues.slice(0, 10).map((i) => `${i.path} : ${i.message}`);
+  return new Problem(
+    422,
+    'donnees_forfait_invalides',
+    `Les données de la structure ne permettent pas de calculer le mois (${e.issues.length} anomalie(s)) : ${first.join(' ; ')}.`,
+    { errors: e.issues.slice(0, 100).map((i) => ({ field: i.path, code: 'invalide', detail: i.message })) },
+  );
+}
+
+/**
+ * The per-patient lines to store: one per paid line, and one `none` line (0 €) for each patient
+ * whose MT is a doctor of the structure but who is not paid this month, so the indicators can
+ * count patients with an MT, included and consommant (issue #7) from the statement alone.
+ */
+export function patientLines(results: readonly PatientMonthResult[], practitionerIdOf: ReadonlyMap<string, string>): PatientLineRow[] {
+  const rows: PatientLineRow[] = [];
+  for (const r of results) {
+    if (r.mtRpps === null) continue;
+    const practitionerId = practitionerIdOf.get(r.mtRpps);
+    if (!practitionerId) continue;
+    const included = r.inclusion !== null && r.inclusion.firstForfaitMonth <= r.month;
+    const socle = r.lines.find((l) => l.kind === 'socle');
+    const common = {
+      status: r.status,
+      included,
+      consommant: r.status === 'paid',
+      inclusionDate: r.inclusion?.date ?? null,
+      inclusionReason: r.inclusion?.reason ?? null,
+      band: socle ? bandOf(socle.code) : null,
+      ageYears: r.ageYears,
+      lastQualifyingEncounter: r.lastQualifyingEncounter,
+    };
+    // The whole explanation (what was not paid and why, warnings) is kept once per patient.
+    const detail = { statusText: r.statusText, notPaid: r.notPaid, warnings: r.warnings, firstForfaitMonth: r.inclusion?.firstForfaitMonth ?? null };
+    if (r.lines.length === 0) {
+      rows.push({ patientId: r.patientId, practitionerId, lineCode: NOT_PAID_LINE, grossCents: 0, netCents: 0, explanation: { ...common, ...detail } });
+      continue;
+    }
+    r.lines.forEach((l, i) => {
+      rows.push({
+        patientId: r.patientId,
+        practitionerId,
+        lineCode: l.code,
+        grossCents: l.grossCents,
+        netCents: l.netCents,
+        explanation: { ...common, label: l.label, rule: l.rule, text: l.text, ...(i === 0 ? detail : {}) },
+      });
+    });
+  }
+  return rows;
+}
