@@ -6,7 +6,8 @@ export type Action = 'manage' | 'create' | 'read' | 'update' | 'delete';
 export type SubjectName = 'Structure' | 'Practitioner' | 'AuditEvent' | 'Membership'
   | 'Candidacy' | 'CandidacyTransition' | 'CandidacyPortfolio' | 'ReferenceData' | 'AuditResponse' | 'AuditReview' | 'Dossier'
   | 'Patient' | 'PatientIdentity' | 'PatientImport' | 'PatientExport'
-  | 'Indicator' | 'IndicatorSet';
+  | 'Indicator' | 'IndicatorSet'
+  | 'Safeguard' | 'Tariff';
 
 /** Loaded objects as CASL sees them: the fields rules are conditioned on. */
 type StructureSubject = ForcedSubject<'Structure'> & { id: string };
@@ -27,7 +28,8 @@ type Subjects =
   | TenantOwned<'PatientIdentity'>
   | TenantOwned<'PatientImport'>
   | (TenantOwned<'PatientExport'> & { kind: string })
-  | TenantOwned<'Indicator'>;
+  | TenantOwned<'Indicator'>
+  | (TenantOwned<'Safeguard'> & { practitionerId: string });
 export type AppAbility = MongoAbility<[Action, Subjects]>;
 
 /** Fields a coordinator may change on their own structure; identity and convention terms stay with ipso. */
@@ -60,12 +62,16 @@ export function defineAbilityFor(user: AuthenticatedUser): AppAbility {
       // Issue #7: every structure's indicators, unsuppressed; recompute on demand.
       can(['read', 'update'], 'Indicator');
       can('read', 'IndicatorSet');
+      // Issue #6 §4: every non-ipso doctor's safeguard view and final statement; the dated tariff table.
+      can(['read', 'create'], ['Safeguard', 'Tariff']);
       for (const t of TRANSITIONS) if (t.roles.includes('ipso_team')) can('create', 'CandidacyTransition', { from: t.from, to: t.to });
       break;
     case 'copil':
       can('read', 'Structure', COPIL_STRUCTURE_FIELDS);
       // Issue #7: every structure's indicators, always through the small-cell suppression.
       can('read', 'IndicatorSet');
+      // Issue #6 §4: the dated tariff table is public reference data.
+      can('read', 'Tariff');
       break;
     default:
       break;
@@ -87,11 +93,16 @@ export function defineAbilityFor(user: AuthenticatedUser): AppAbility {
       can('read', 'PatientExport', { tenantId: m.structureId });
       // Issue #7: the coordinator reads the structure's own indicators unsuppressed.
       can('read', 'Indicator', { tenantId: m.structureId });
+      // Issue #6 §4: the structure's doctors' safeguard views, their final statements; the tariff table.
+      can(['read', 'create'], 'Safeguard', { tenantId: m.structureId });
+      can('read', 'Tariff');
       for (const t of TRANSITIONS) {
         if (t.roles.includes('coordinator')) can('create', 'CandidacyTransition', { tenantId: m.structureId, from: t.from, to: t.to });
       }
     } else {
       can('read', ['Candidacy', 'AuditResponse'], { tenantId: m.structureId });
+      // Issue #6 §4: a practitioner reads their own safeguard view only.
+      if (m.practitionerId) can('read', 'Safeguard', { tenantId: m.structureId, practitionerId: m.practitionerId });
     }
   }
   return build();
