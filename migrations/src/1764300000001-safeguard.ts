@@ -20,7 +20,7 @@ import { APP_ROLE } from './roles';
 const CONVENTION_2024 =
   'Convention médicale 2024-2029 signée le 4 juin 2024 (arrêté d’approbation du 20 juin 2024, JO du 21 juin 2024) : consultation de référence G/VG des médecins généralistes à 30 € au 22 décembre 2024 (ameli.fr, « La valorisation de l’activité clinique du médecin généraliste », 28 novembre 2024)';
 const NGAP_IN_FORCE =
-  'NGAP, valeur en vigueur au lancement de MTR 2 (1er mai 2026) ; date d’effet antérieure non vérifiée, la période commence donc au 1er mai 2026';
+  'NGAP (majoration), valeur en vigueur depuis la convention 2024 d’après la grille publique d’une MSP (VG + MD = 40 €, MEG + 5 €, NGAP art. 14.7) ; non vérifiée sur le texte NGAP publié, date d’effet d’origine inconnue : période ouverte au 1er mai 2026 (lancement MTR 2), à confirmer par ipso';
 const ENGINE_VALUE =
   'Valeur reprise des spécifications du moteur (libs/forfait-engine/src/safeguard.spec.ts), non vérifiée contre la NGAP/CCAM publiée : à confirmer par ipso';
 
