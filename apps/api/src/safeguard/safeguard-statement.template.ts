@@ -46,7 +46,7 @@ export function statementModel(d: SafeguardDetail, structureName: string, genera
     asOf: d.asOfMonth ? monthFr(d.asOfMonth) : '',
     method: METHOD_LABELS[d.method],
     paramsVersion: d.paramsVersion,
-    tariffVersion: d.tariffVersion,
+    tariffVersion: d.tariffVersion.slice(0, 16),
     months: d.months.map((m) => ({
       month: monthFr(m.month),
       statement: m.monthlyStatement ? `${m.monthlyStatement.number} (v${m.monthlyStatement.version})` : 'non émis',
@@ -105,5 +105,5 @@ export const SAFEGUARD_SOURCE = `<!doctype html>
 <table><tr><th>Code</th><th>Libellé</th><th>Montant</th><th>Période</th><th>Source</th></tr>
 {{#each tariffs}}<tr><td>{{code}}</td><td>{{label}}</td><td class="n">{{amount}}</td><td>{{period}}</td><td>{{source}}</td></tr>{{else}}<tr><td colspan="5">Aucun acte valorisé.</td></tr>{{/each}}
 </table>
-<p class="meta">Paramètres {{paramsVersion}} · version des tarifs {{tariffVersion}} · généré le {{generatedOn}}</p>
+<p class="meta">Paramètres {{paramsVersion}} · version des tarifs {{tariffVersion}}… · généré le {{generatedOn}}</p>
 </body></html>`;
