@@ -10,6 +10,7 @@ import { AuditsModule } from './audits/audits.module';
 import { ImportsModule } from './imports/imports.module';
 import { IndicatorsModule } from './indicators/indicators.module';
 import { StatementsModule } from './statements/statements.module';
+import { SafeguardModule } from './safeguard/safeguard.module';
 
-@Module({ imports: [DatabaseModule, AuthModule, HealthModule, StructuresModule, CandidaciesModule, ReferenceDataModule, AuditsModule, ImportsModule, IndicatorsModule, StatementsModule, DocsModule] })
+@Module({ imports: [DatabaseModule, AuthModule, HealthModule, StructuresModule, CandidaciesModule, ReferenceDataModule, AuditsModule, ImportsModule, IndicatorsModule, StatementsModule, SafeguardModule, DocsModule] })
 export class AppModule {}

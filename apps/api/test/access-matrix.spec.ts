@@ -140,6 +140,16 @@ const MATRIX: Record<string, Case> = {
   'GET /statement-runs': {
     expect: { anonymous: 401, coordinatorA: 403, coordinatorB: 403, practitionerA: 403, ipso: 400, copil: 403, disabled: 401 },
   },
+  // Issue #6 §4 — safeguard clause: structure A has no convention entry date yet (409); a practitioner without a linked practitioner record reads nothing.
+  'GET /structures/{structureId}/safeguard': { expect: IN_A(409, 403) },
+  'GET /structures/{structureId}/safeguard/{practitionerId}': { expect: IN_A(409, 403) },
+  'POST /structures/{structureId}/safeguard/{practitionerId}/issue': { expect: IN_A(409, 403) },
+  'GET /structures/{structureId}/safeguard/{practitionerId}/statement.pdf': { expect: IN_A(409, 403) },
+  'GET /reference-data/tariffs': { expect: { anonymous: 401, coordinatorA: 200, coordinatorB: 200, practitionerA: 403, ipso: 200, copil: 200, disabled: 401 } },
+  'POST /reference-data/tariffs': {
+    expect: { anonymous: 401, coordinatorA: 403, coordinatorB: 403, practitionerA: 403, ipso: 201, copil: 403, disabled: 401 },
+    body: () => ({ code: 'ZZMATRIX', label: 'Tarif de la matrice', amountCents: 100, validFrom: '2026-05-01', source: 'Test de la matrice des accès' }),
+  },
 };
 
 describe('access matrix: every route × role × ownership', () => {

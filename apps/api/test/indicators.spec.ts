@@ -334,6 +334,7 @@ describe('COPIL scope in the catalog (issue #7 §1)', () => {
       'ref_aav2020_communes',
       'ref_commune_populations',
       'audit_templates',
+      'ref_tariffs', // issue #6 §4: national dated NGAP/CCAM tariffs, public reference data
       'users',
       'refresh_tokens',
     ]);

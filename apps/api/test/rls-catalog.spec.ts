@@ -25,6 +25,7 @@ describe('row-level security catalog', () => {
     ref_aav2020_communes: 'issue #4: INSEE AAV 2020 commune composition (CATEAAV2020), national public reference data',
     ref_commune_populations: 'issue #4: INSEE legal commune populations, national public reference data',
     audit_templates: 'issue #4: published versions of the Annex 6 questionnaire, the same for every structure, append-only',
+    ref_tariffs: 'issue #6 §4: national NGAP/CCAM dated tariffs of the safeguard clause, the same for every structure',
   };
   /** Indexes that deliberately do not lead with tenant_id. */
   const NON_TENANT_INDEXES: Record<string, string> = {

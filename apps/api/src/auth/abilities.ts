@@ -7,7 +7,8 @@ export type SubjectName = 'Structure' | 'Practitioner' | 'AuditEvent' | 'Members
   | 'Candidacy' | 'CandidacyTransition' | 'CandidacyPortfolio' | 'ReferenceData' | 'AuditResponse' | 'AuditReview' | 'Dossier'
   | 'Patient' | 'PatientIdentity' | 'PatientImport' | 'PatientExport'
   | 'Indicator' | 'IndicatorSet'
-  | 'Statement';
+  | 'Statement'
+  | 'Safeguard' | 'Tariff';
 
 /** Loaded objects as CASL sees them: the fields rules are conditioned on. */
 type StructureSubject = ForcedSubject<'Structure'> & { id: string };
@@ -29,7 +30,8 @@ type Subjects =
   | TenantOwned<'PatientImport'>
   | (TenantOwned<'PatientExport'> & { kind: string })
   | TenantOwned<'Indicator'>
-  | TenantOwned<'Statement'>;
+  | TenantOwned<'Statement'>
+  | (TenantOwned<'Safeguard'> & { practitionerId: string });
 export type AppAbility = MongoAbility<[Action, Subjects]>;
 
 /** Fields a coordinator may change on their own structure; identity and convention terms stay with ipso. */
@@ -64,12 +66,16 @@ export function defineAbilityFor(user: AuthenticatedUser): AppAbility {
       can('read', 'IndicatorSet');
       // Issue #6: ipso runs and issues the months of every structure.
       can(['read', 'create', 'update'], 'Statement');
+      // Issue #6 §4: every non-ipso doctor's safeguard view and final statement; the dated tariff table.
+      can(['read', 'create'], ['Safeguard', 'Tariff']);
       for (const t of TRANSITIONS) if (t.roles.includes('ipso_team')) can('create', 'CandidacyTransition', { from: t.from, to: t.to });
       break;
     case 'copil':
       can('read', 'Structure', COPIL_STRUCTURE_FIELDS);
       // Issue #7: every structure's indicators, always through the small-cell suppression.
       can('read', 'IndicatorSet');
+      // Issue #6 §4: the dated tariff table is public reference data.
+      can('read', 'Tariff');
       break;
     default:
       break;
@@ -93,6 +99,9 @@ export function defineAbilityFor(user: AuthenticatedUser): AppAbility {
       can('read', 'Indicator', { tenantId: m.structureId });
       // Issue #6: the coordinator runs the month, issues the statement and files the billing file.
       can(['read', 'create', 'update'], 'Statement', { tenantId: m.structureId });
+      // Issue #6 §4: the structure's doctors' safeguard views, their final statements; the tariff table.
+      can(['read', 'create'], 'Safeguard', { tenantId: m.structureId });
+      can('read', 'Tariff');
       for (const t of TRANSITIONS) {
         if (t.roles.includes('coordinator')) can('create', 'CandidacyTransition', { tenantId: m.structureId, from: t.from, to: t.to });
       }
@@ -100,6 +109,8 @@ export function defineAbilityFor(user: AuthenticatedUser): AppAbility {
       can('read', ['Candidacy', 'AuditResponse'], { tenantId: m.structureId });
       // Issue #6: doctors read their structure's statements (participation is collective, RULES §7).
       can('read', 'Statement', { tenantId: m.structureId });
+      // Issue #6 §4: a practitioner reads their own safeguard view only.
+      if (m.practitionerId) can('read', 'Safeguard', { tenantId: m.structureId, practitionerId: m.practitionerId });
     }
   }
   return build();

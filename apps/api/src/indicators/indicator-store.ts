@@ -126,15 +126,19 @@ const tableExists = async (em: EntityManager, t: string) =>
  * `patients` gives sex, age on the 1st of the month, information note and opposition.
  */
 
-/** Safeguard compensation per month (issue #8 table), 0 when the table does not exist yet. */
+/**
+ * Safeguard compensation per month (issue #6 §4, table safeguard_statements): the final
+ * compensation of an issued statement counts in the month its 12-month window ends, the month it
+ * becomes due; cancelled statements do not count. RLS scopes the rows to the current structure.
+ */
 export async function loadSafeguard(
   em: EntityManager,
   months: readonly string[],
 ): Promise<Record<string, number>> {
-  if (!(await tableExists(em, 'safeguard_statements'))) return {}; // TODO: issue #8 lands the table
+  if (!(await tableExists(em, 'safeguard_statements'))) return {};
   const rows: { period: string; cents: string }[] = await em.query(
-    `SELECT left(period::text, 7) AS period, sum(amount_cents)::bigint AS cents FROM safeguard_statements
-      WHERE left(period::text, 7) = ANY($1) AND status <> 'cancelled' GROUP BY 1`,
+    `SELECT window_end AS period, sum(compensation_cents)::bigint AS cents FROM safeguard_statements
+      WHERE window_end = ANY($1) AND status = 'issued' GROUP BY 1`,
     [months],
   );
   return Object.fromEntries(rows.map((r) => [r.period, Number(r.cents)]));
