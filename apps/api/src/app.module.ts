@@ -9,6 +9,7 @@ import { ReferenceDataModule } from './reference-data/reference-data.module';
 import { AuditsModule } from './audits/audits.module';
 import { ImportsModule } from './imports/imports.module';
 import { IndicatorsModule } from './indicators/indicators.module';
+import { RegularisationsModule } from './regularisations/regularisations.module';
 
-@Module({ imports: [DatabaseModule, AuthModule, HealthModule, StructuresModule, CandidaciesModule, ReferenceDataModule, AuditsModule, ImportsModule, IndicatorsModule, DocsModule] })
+@Module({ imports: [DatabaseModule, AuthModule, HealthModule, StructuresModule, CandidaciesModule, ReferenceDataModule, AuditsModule, ImportsModule, IndicatorsModule, RegularisationsModule, DocsModule] })
 export class AppModule {}

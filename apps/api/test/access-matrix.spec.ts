@@ -123,6 +123,13 @@ const MATRIX: Record<string, Case> = {
   'GET /structures/{structureId}/indicators': { expect: IN_A(200, 403) },
   'GET /structures/{structureId}/indicators/export.csv': { expect: IN_A(200, 403) },
   'POST /structures/{structureId}/indicators/recompute': { expect: IN_A(403, 403, 200), body: () => ({ months: ['2027-01'] }) },
+  // Issue #6 §5 — leakage regularisation: ipso enters, records the COPIL decision and issues; the coordinator reads (A has no issued statement: 422).
+  'POST /structures/{structureId}/regularisations': { expect: IN_A(403, 403, 422), body: () => ({ year: 2027, realRate: '0.1' }) },
+  'GET /structures/{structureId}/regularisations': { expect: IN_A(200, 403) },
+  'GET /structures/{structureId}/regularisations/{year}': { expect: IN_A(404, 404) },
+  'POST /structures/{structureId}/regularisations/{year}/copil-decision': { expect: IN_A(404, 404), body: () => ({ meetingDate: '2028-06-15', decisionNumber: 'COPIL-1' }) },
+  'POST /structures/{structureId}/regularisations/{year}/issue': { expect: IN_A(404, 404) },
+  'GET /structures/{structureId}/regularisations/{year}/statement.pdf': { expect: IN_A(404, 404) },
 };
 
 describe('access matrix: every route × role × ownership', () => {

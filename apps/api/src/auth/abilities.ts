@@ -6,7 +6,8 @@ export type Action = 'manage' | 'create' | 'read' | 'update' | 'delete';
 export type SubjectName = 'Structure' | 'Practitioner' | 'AuditEvent' | 'Membership'
   | 'Candidacy' | 'CandidacyTransition' | 'CandidacyPortfolio' | 'ReferenceData' | 'AuditResponse' | 'AuditReview' | 'Dossier'
   | 'Patient' | 'PatientIdentity' | 'PatientImport' | 'PatientExport'
-  | 'Indicator' | 'IndicatorSet';
+  | 'Indicator' | 'IndicatorSet'
+  | 'Regularisation' | 'Worklist';
 
 /** Loaded objects as CASL sees them: the fields rules are conditioned on. */
 type StructureSubject = ForcedSubject<'Structure'> & { id: string };
@@ -27,7 +28,9 @@ type Subjects =
   | TenantOwned<'PatientIdentity'>
   | TenantOwned<'PatientImport'>
   | (TenantOwned<'PatientExport'> & { kind: string })
-  | TenantOwned<'Indicator'>;
+  | TenantOwned<'Indicator'>
+  | TenantOwned<'Regularisation'>
+  | TenantOwned<'Worklist'>;
 export type AppAbility = MongoAbility<[Action, Subjects]>;
 
 /** Fields a coordinator may change on their own structure; identity and convention terms stay with ipso. */
@@ -60,6 +63,9 @@ export function defineAbilityFor(user: AuthenticatedUser): AppAbility {
       // Issue #7: every structure's indicators, unsuppressed; recompute on demand.
       can(['read', 'update'], 'Indicator');
       can('read', 'IndicatorSet');
+      // Issue #6 §5–§6: ipso enters, records the COPIL decision and issues regularisations; reads worklists.
+      can(['read', 'create', 'update'], 'Regularisation');
+      can('read', 'Worklist');
       for (const t of TRANSITIONS) if (t.roles.includes('ipso_team')) can('create', 'CandidacyTransition', { from: t.from, to: t.to });
       break;
     case 'copil':
@@ -87,11 +93,15 @@ export function defineAbilityFor(user: AuthenticatedUser): AppAbility {
       can('read', 'PatientExport', { tenantId: m.structureId });
       // Issue #7: the coordinator reads the structure's own indicators unsuppressed.
       can('read', 'Indicator', { tenantId: m.structureId });
+      // Issue #6 §5–§6: the coordinator reads the structure's regularisations and its whole worklist.
+      can('read', ['Regularisation', 'Worklist'], { tenantId: m.structureId });
       for (const t of TRANSITIONS) {
         if (t.roles.includes('coordinator')) can('create', 'CandidacyTransition', { tenantId: m.structureId, from: t.from, to: t.to });
       }
     } else {
       can('read', ['Candidacy', 'AuditResponse'], { tenantId: m.structureId });
+      // Issue #6 §6: a practitioner's worklist is filtered to their own MT patients (worklist.service.ts).
+      can('read', 'Worklist', { tenantId: m.structureId });
     }
   }
   return build();
