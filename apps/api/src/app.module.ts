@@ -10,6 +10,7 @@ import { AuditsModule } from './audits/audits.module';
 import { ImportsModule } from './imports/imports.module';
 import { IndicatorsModule } from './indicators/indicators.module';
 import { RegularisationsModule } from './regularisations/regularisations.module';
+import { WorklistModule } from './worklist/worklist.module';
 
-@Module({ imports: [DatabaseModule, AuthModule, HealthModule, StructuresModule, CandidaciesModule, ReferenceDataModule, AuditsModule, ImportsModule, IndicatorsModule, RegularisationsModule, DocsModule] })
+@Module({ imports: [DatabaseModule, AuthModule, HealthModule, StructuresModule, CandidaciesModule, ReferenceDataModule, AuditsModule, ImportsModule, IndicatorsModule, RegularisationsModule, WorklistModule, DocsModule] })
 export class AppModule {}

@@ -130,6 +130,9 @@ const MATRIX: Record<string, Case> = {
   'POST /structures/{structureId}/regularisations/{year}/copil-decision': { expect: IN_A(404, 404), body: () => ({ meetingDate: '2028-06-15', decisionNumber: 'COPIL-1' }) },
   'POST /structures/{structureId}/regularisations/{year}/issue': { expect: IN_A(404, 404) },
   'GET /structures/{structureId}/regularisations/{year}/statement.pdf': { expect: IN_A(404, 404) },
+  // Issue #6 §6 — revenue-at-risk worklist: coordinator and ipso; a practitioner sees only their MT patients (practitionerA is linked to none: 403).
+  'GET /structures/{structureId}/worklist': { expect: IN_A(200, 403) },
+  'GET /structures/{structureId}/worklist.csv': { expect: IN_A(200, 403) },
 };
 
 describe('access matrix: every route × role × ownership', () => {
