@@ -21,7 +21,7 @@ export const enterBodySchema = z.union([
 export type EnterBody = z.infer<typeof enterBodySchema>;
 
 export const copilDecisionBodySchema = z.strictObject({
-  meetingDate: z.iso.date().describe('Date de la réunion du COPIL annuel'),
+  meetingDate: z.iso.date({ error: 'date attendue au format AAAA-MM-JJ' }).describe('Date de la réunion du COPIL annuel'),
   decisionNumber: z.string().trim().min(1).max(100).describe('Numéro de la décision du COPIL'),
 });
 export type CopilDecisionBody = z.infer<typeof copilDecisionBodySchema>;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { subject } from '@casl/ability';
 import type { EntityManager } from 'typeorm';
 import type { TenantId } from '@mtr/tenancy';
-import { createEngineContext, formatEuros, type PatientInput, type PractitionerInput } from '@mtr/forfait-engine';
+import { InputError, createEngineContext, formatEuros, type EngineContext, type PatientInput, type PractitionerInput } from '@mtr/forfait-engine';
 import type { AppAbility } from '../auth/abilities';
 import type { AuthenticatedUser } from '../auth/roles';
 import { AuditTrail } from '../audit-trail/audit-trail.service';
@@ -93,10 +93,18 @@ export class WorklistService {
     }));
     if (!roster.some((r) => r.role === 'doctor'))
       return { theoreticalRate: rate, notice: 'Aucun médecin dans la structure : aucun forfait en jeu.', items: [] };
-    const ctx = createEngineContext({
-      convention: { structureId: tenantId, isIpso: s.ipso_network, mtr1Participant: s.mtr1_participant, entryDate: s.entry, theoreticalLeakageRate: rate ?? undefined },
-      practitioners: roster,
-    });
+    let ctx: EngineContext;
+    try {
+      ctx = createEngineContext({
+        convention: { structureId: tenantId, isIpso: s.ipso_network, mtr1Participant: s.mtr1_participant, entryDate: s.entry, theoreticalLeakageRate: rate ?? undefined },
+        practitioners: roster,
+      });
+    } catch (e) {
+      // A convention the engine refuses (entry date outside the programme…) has no forfait to lose.
+      if (e instanceof InputError)
+        return { theoreticalRate: rate, notice: `Convention de la structure incomplète pour le calcul des forfaits : ${e.issues.map((i) => `${i.path} ${i.message}`).join(' ; ')}.`, items: [] };
+      throw e;
+    }
     // Consommant looks 24 months back from the billed month's end; 26 months covers every month read.
     const inputs = await readForfaitInputs(em, tenantId, { activityFrom: monthsBefore(asOf, 26), activityTo: asOf });
     const ids: { id: string; external_id: string }[] = await em.query(`SELECT id, external_id FROM patients WHERE tenant_id = $1`, [tenantId]);
