@@ -11,6 +11,10 @@ import { ImportsModule } from './imports/imports.module';
 import { IndicatorsModule } from './indicators/indicators.module';
 import { StatementsModule } from './statements/statements.module';
 import { SafeguardModule } from './safeguard/safeguard.module';
+import { RegularisationsModule } from './regularisations/regularisations.module';
+import { WorklistModule } from './worklist/worklist.module';
 
-@Module({ imports: [DatabaseModule, AuthModule, HealthModule, StructuresModule, CandidaciesModule, ReferenceDataModule, AuditsModule, ImportsModule, IndicatorsModule, StatementsModule, SafeguardModule, DocsModule] })
+@Module({
+  imports: [DatabaseModule, AuthModule, HealthModule, StructuresModule, CandidaciesModule, ReferenceDataModule, AuditsModule, ImportsModule, IndicatorsModule, StatementsModule, SafeguardModule, RegularisationsModule, WorklistModule, DocsModule],
+})
 export class AppModule {}

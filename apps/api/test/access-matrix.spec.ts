@@ -150,6 +150,16 @@ const MATRIX: Record<string, Case> = {
     expect: { anonymous: 401, coordinatorA: 403, coordinatorB: 403, practitionerA: 403, ipso: 201, copil: 403, disabled: 401 },
     body: () => ({ code: 'ZZMATRIX', label: 'Tarif de la matrice', amountCents: 100, validFrom: '2026-05-01', source: 'Test de la matrice des accès' }),
   },
+  // Issue #6 §5 — leakage regularisation: ipso enters, records the COPIL decision and issues; the coordinator reads (A has no issued statement: 422).
+  'POST /structures/{structureId}/regularisations': { expect: IN_A(403, 403, 422), body: () => ({ year: 2027, realRate: '0.1' }) },
+  'GET /structures/{structureId}/regularisations': { expect: IN_A(200, 403) },
+  'GET /structures/{structureId}/regularisations/{year}': { expect: IN_A(404, 404) },
+  'POST /structures/{structureId}/regularisations/{year}/copil-decision': { expect: IN_A(404, 404), body: () => ({ meetingDate: '2028-06-15', decisionNumber: 'COPIL-1' }) },
+  'POST /structures/{structureId}/regularisations/{year}/issue': { expect: IN_A(404, 404) },
+  'GET /structures/{structureId}/regularisations/{year}/statement.pdf': { expect: IN_A(404, 404) },
+  // Issue #6 §6 — revenue-at-risk worklist: coordinator and ipso; a practitioner sees only their MT patients (practitionerA is linked to none: 403).
+  'GET /structures/{structureId}/worklist': { expect: IN_A(200, 403) },
+  'GET /structures/{structureId}/worklist.csv': { expect: IN_A(200, 403) },
 };
 
 describe('access matrix: every route × role × ownership', () => {

@@ -39,6 +39,8 @@ export {
   type RoundingMode,
 } from './money';
 export { formatMonth, formatDay, parseDay, monthIndexOfText as monthIndexOf } from './dates';
+// Calendar helpers of the rules' windows (anniversaries, N-month validity), for the worklist (issue #6 §6).
+export { addMonthsToDay, firstDayOfMonth, lastDayOfMonth, monthIndexOfDay } from './dates';
 
 // Inputs, validation, errors.
 export * from './schemas';

@@ -8,7 +8,8 @@ export type SubjectName = 'Structure' | 'Practitioner' | 'AuditEvent' | 'Members
   | 'Patient' | 'PatientIdentity' | 'PatientImport' | 'PatientExport'
   | 'Indicator' | 'IndicatorSet'
   | 'Statement'
-  | 'Safeguard' | 'Tariff';
+  | 'Safeguard' | 'Tariff'
+  | 'Regularisation' | 'Worklist';
 
 /** Loaded objects as CASL sees them: the fields rules are conditioned on. */
 type StructureSubject = ForcedSubject<'Structure'> & { id: string };
@@ -31,7 +32,9 @@ type Subjects =
   | (TenantOwned<'PatientExport'> & { kind: string })
   | TenantOwned<'Indicator'>
   | TenantOwned<'Statement'>
-  | (TenantOwned<'Safeguard'> & { practitionerId: string });
+  | (TenantOwned<'Safeguard'> & { practitionerId: string })
+  | TenantOwned<'Regularisation'>
+  | TenantOwned<'Worklist'>;
 export type AppAbility = MongoAbility<[Action, Subjects]>;
 
 /** Fields a coordinator may change on their own structure; identity and convention terms stay with ipso. */
@@ -68,6 +71,9 @@ export function defineAbilityFor(user: AuthenticatedUser): AppAbility {
       can(['read', 'create', 'update'], 'Statement');
       // Issue #6 §4: every non-ipso doctor's safeguard view and final statement; the dated tariff table.
       can(['read', 'create'], ['Safeguard', 'Tariff']);
+      // Issue #6 §5–§6: ipso enters, records the COPIL decision and issues regularisations; reads worklists.
+      can(['read', 'create', 'update'], 'Regularisation');
+      can('read', 'Worklist');
       for (const t of TRANSITIONS) if (t.roles.includes('ipso_team')) can('create', 'CandidacyTransition', { from: t.from, to: t.to });
       break;
     case 'copil':
@@ -102,6 +108,8 @@ export function defineAbilityFor(user: AuthenticatedUser): AppAbility {
       // Issue #6 §4: the structure's doctors' safeguard views, their final statements; the tariff table.
       can(['read', 'create'], 'Safeguard', { tenantId: m.structureId });
       can('read', 'Tariff');
+      // Issue #6 §5–§6: the coordinator reads the structure's regularisations and its whole worklist.
+      can('read', ['Regularisation', 'Worklist'], { tenantId: m.structureId });
       for (const t of TRANSITIONS) {
         if (t.roles.includes('coordinator')) can('create', 'CandidacyTransition', { tenantId: m.structureId, from: t.from, to: t.to });
       }
@@ -111,6 +119,8 @@ export function defineAbilityFor(user: AuthenticatedUser): AppAbility {
       can('read', 'Statement', { tenantId: m.structureId });
       // Issue #6 §4: a practitioner reads their own safeguard view only.
       if (m.practitionerId) can('read', 'Safeguard', { tenantId: m.structureId, practitionerId: m.practitionerId });
+      // Issue #6 §6: a practitioner's worklist is filtered to their own MT patients (worklist.service.ts).
+      can('read', 'Worklist', { tenantId: m.structureId });
     }
   }
   return build();

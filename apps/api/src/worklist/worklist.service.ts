@@ -1,0 +1,132 @@
+import { Injectable } from '@nestjs/common';
+import { subject } from '@casl/ability';
+import type { EntityManager } from 'typeorm';
+import type { TenantId } from '@mtr/tenancy';
+import { InputError, createEngineContext, formatEuros, type EngineContext, type PatientInput, type PractitionerInput } from '@mtr/forfait-engine';
+import type { AppAbility } from '../auth/abilities';
+import type { AuthenticatedUser } from '../auth/roles';
+import { AuditTrail } from '../audit-trail/audit-trail.service';
+import { forbidden } from '../common/problem';
+import { TenantDb } from '../database/tenant-db';
+import { CSV_BOM, csvLine } from '../exports/csv';
+import { readForfaitInputs } from '../patients/patient-queries';
+import { parisDate } from '../regularisations/french-format';
+import { buildWorklist, sortWorklist, type WorklistPatient } from './worklist-model';
+import type { Worklist, WorklistQuery } from './worklist.schemas';
+
+const ROLE_OF_PROFESSION: Record<string, PractitionerInput['role']> = {
+  medecin_generaliste: 'doctor', pediatre: 'doctor', gynecologue: 'doctor', sage_femme: 'midwife', ipa: 'ipa', infirmier: 'nurse',
+};
+
+/** 'YYYY-MM-DD' minus whole months (the activity read only needs a generous lower bound). */
+function monthsBefore(iso: string, months: number): string {
+  const y = Number(iso.slice(0, 4));
+  const m = Number(iso.slice(5, 7)) - 1 - months;
+  const year = y + Math.floor(m / 12);
+  const month = ((m % 12) + 12) % 12;
+  return `${year}-${String(month + 1).padStart(2, '0')}-01`;
+}
+
+/**
+ * Issue #6 §6 — revenue-at-risk worklist of a structure. Who: the coordinator and ipso see every
+ * patient; a practitioner only the patients whose MT they are (filtered, not refused). Every read
+ * of this patient-level list goes to the structure's audit trail.
+ */
+@Injectable()
+export class WorklistService {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  async worklist(tenantId: TenantId, user: AuthenticatedUser, ability: AppAbility, q: WorklistQuery, action = 'worklist.read'): Promise<Worklist> {
+    if (!ability.can('read', subject('Worklist', { tenantId }))) throw forbidden();
+    const asOf = q.asOf ?? parisDate(new Date());
+    const membership = user.memberships.find((m) => m.structureId === tenantId);
+    const platform = user.platformRole === 'ipso_team' || user.platformRole === 'platform_admin';
+    const restricted = !platform && membership?.role === 'practitioner';
+    return this.db.forTenant(tenantId, async (em) => {
+      let restrictedRpps: string | null = null;
+      if (restricted) {
+        const [me] = membership?.practitionerId
+          ? await em.query(`SELECT rpps FROM practitioners WHERE tenant_id = $1 AND id = $2`, [tenantId, membership.practitionerId])
+          : [];
+        if (!me) throw forbidden('Votre compte n’est relié à aucun praticien de la structure : la liste de vos patients ne peut pas être établie.');
+        restrictedRpps = String(me.rpps);
+      }
+      const base = { structureId: tenantId, asOf, horizonDays: q.horizonDays, sort: q.sort, restrictedToMtRpps: restrictedRpps };
+      const built = await this.build(em, tenantId, asOf, q, restrictedRpps);
+      await this.audit.record(em, tenantId, {
+        action,
+        resourceType: 'patients',
+        detail: { asOf, horizonDays: q.horizonDays, sort: q.sort, items: built.items.length, restrictedToMtRpps: restrictedRpps },
+      });
+      return {
+        ...base,
+        ...built,
+        totals: { items: built.items.length, amountAtStakeCents: built.items.reduce((s, i) => s + i.amountAtStakeCents, 0) },
+      };
+    }, user.id);
+  }
+
+  private async build(em: EntityManager, tenantId: TenantId, asOf: string, q: WorklistQuery, restrictedRpps: string | null) {
+    const [s]: { ipso_network: boolean; mtr1_participant: boolean; entry: string | null; rate: string }[] = await em.query(
+      `SELECT ipso_network, mtr1_participant, to_char(convention_entry_date, 'YYYY-MM-DD') AS entry, theoretical_leakage_rate::text AS rate
+         FROM structures WHERE id = $1`,
+      [tenantId],
+    );
+    const rate = s ? String(Number(s.rate)) : null;
+    if (!s?.entry || s.entry > asOf)
+      return { theoreticalRate: rate, notice: 'La structure n’est pas encore entrée dans le programme (date d’entrée de la convention CNAM) : aucun forfait en jeu.', items: [] };
+    const practitioners: { rpps: string; profession: string; joined_on: string; left_on: string | null; name: string }[] = await em.query(
+      `SELECT rpps, profession, to_char(joined_on, 'YYYY-MM-DD') AS joined_on, to_char(left_on, 'YYYY-MM-DD') AS left_on,
+              first_name || ' ' || last_name AS name
+         FROM practitioners WHERE tenant_id = $1 ORDER BY rpps`,
+      [tenantId],
+    );
+    const roster: PractitionerInput[] = practitioners.map((p) => ({
+      rpps: p.rpps,
+      role: ROLE_OF_PROFESSION[p.profession] ?? 'other',
+      // Present since before the entry: no arrival date (RULES §7, their own safeguard window aside).
+      ...(p.joined_on > s.entry! ? { arrivalDate: p.joined_on } : {}),
+      ...(p.left_on ? { departureDate: p.left_on } : {}),
+    }));
+    if (!roster.some((r) => r.role === 'doctor'))
+      return { theoreticalRate: rate, notice: 'Aucun médecin dans la structure : aucun forfait en jeu.', items: [] };
+    let ctx: EngineContext;
+    try {
+      ctx = createEngineContext({
+        convention: { structureId: tenantId, isIpso: s.ipso_network, mtr1Participant: s.mtr1_participant, entryDate: s.entry, theoreticalLeakageRate: rate ?? undefined },
+        practitioners: roster,
+      });
+    } catch (e) {
+      // A convention the engine refuses (entry date outside the programme…) has no forfait to lose.
+      if (e instanceof InputError)
+        return { theoreticalRate: rate, notice: `Convention de la structure incomplète pour le calcul des forfaits : ${e.issues.map((i) => `${i.path} ${i.message}`).join(' ; ')}.`, items: [] };
+      throw e;
+    }
+    // Consommant looks 24 months back from the billed month's end; 26 months covers every month read.
+    const inputs = await readForfaitInputs(em, tenantId, { activityFrom: monthsBefore(asOf, 26), activityTo: asOf });
+    const ids: { id: string; external_id: string }[] = await em.query(`SELECT id, external_id FROM patients WHERE tenant_id = $1`, [tenantId]);
+    const external = new Map(ids.map((r) => [r.id, r.external_id]));
+    const patients: WorklistPatient[] = [];
+    for (const f of inputs) {
+      if (restrictedRpps !== null && !f.mtDeclarations.some((d) => d.rpps === restrictedRpps)) continue;
+      const { acts: _acts, ...rest } = f;
+      void _acts;
+      patients.push({ externalId: external.get(f.id) ?? f.id, input: rest as unknown as PatientInput });
+    }
+    const names = new Map(practitioners.map((p) => [p.rpps, p.name]));
+    const items = sortWorklist(buildWorklist(patients, ctx, asOf, q.horizonDays, names), q.sort);
+    return { theoreticalRate: rate, notice: null, items };
+  }
+}
+
+/** French Excel CSV (`;`, BOM, CRLF, formula injection neutralised by csvCell). */
+export function worklistCsv(w: Worklist): string {
+  const euros = (c: number) => formatEuros(c).replace('.', ',');
+  let out = CSV_BOM + csvLine(['identifiant patient', 'médecin traitant (RPPS)', 'médecin traitant', 'type', 'lignes', 'date', 'mois perdu', 'jours restants', 'montant mensuel en jeu (€)', 'action']);
+  for (const i of w.items)
+    out += csvLine([i.patientId, i.mtRpps, i.mtName, i.kindLabel, i.lines.join(' + '), i.date, i.lostFromMonth, i.daysLeft, euros(i.amountAtStakeCents), i.action]);
+  return out;
+}
