@@ -138,7 +138,7 @@ const MATRIX: Record<string, Case> = {
     body: () => ({ month: '2026-06' }),
   },
   'GET /statement-runs': {
-    expect: { anonymous: 401, coordinatorA: 403, coordinatorB: 403, practitionerA: 403, ipso: 400, copil: 403, disabled: 401 },
+    expect: { anonymous: 401, coordinatorA: 403, coordinatorB: 403, practitionerA: 403, ipso: 200, copil: 403, disabled: 401 },
   },
   // Issue #6 §4 — safeguard clause: structure A has no convention entry date yet (409); a practitioner without a linked practitioner record reads nothing.
   'GET /structures/{structureId}/safeguard': { expect: IN_A(409, 403) },

@@ -2,6 +2,8 @@ import type { DataSource } from 'typeorm';
 import { hashPassword } from '../auth/passwords';
 import { generateTotpSecret, totpAt } from '../auth/totp';
 import { seedCandidacyDemo } from '../candidacies/demo-seed';
+import { seedIndicatorDemo } from '../indicators/demo-seed';
+import { seedValleeMonths, seedValleeStructure, VALLEE } from '../statements/demo-seed';
 
 export const DEMO_PASSWORD = 'Demo-MTR2-2026!';
 export const DEMO = {
@@ -26,6 +28,9 @@ const USERS: DemoUser[] = [
   { email: 'coord.tilleuls@demo-mtr2.fr', name: 'Coordinateur Les Tilleuls', membership: { structureId: DEMO.externalStructure, role: 'coordinator' } },
   { email: 'coord.causse@demo-mtr2.fr', name: 'Coordinatrice du Causse', membership: { structureId: DEMO.causseStructure, role: 'coordinator' } },
   { email: 'dr.durand@demo-mtr2.fr', name: 'Dr Anne Durand', membership: { structureId: DEMO.externalStructure, role: 'practitioner', rpps: '10000000009' } },
+  // Issue #6: the active non-ipso structure whose coordinator runs the month.
+  { email: 'coord.vallee@demo-mtr2.fr', name: 'Coordinatrice de la Vallée', membership: { structureId: VALLEE.id, role: 'coordinator' } },
+  { email: 'dr.lucas@demo-mtr2.fr', name: 'Dr Martin Lucas', membership: { structureId: VALLEE.id, role: 'practitioner', rpps: '10000000140' } },
 ];
 
 const PRACTITIONERS: [string, string, string, string, string, string][] = [
@@ -69,6 +74,7 @@ export async function seedDemo(ds: DataSource): Promise<{ email: string; role: s
         [structure, rpps, last, first, profession, joined],
       );
     }
+    await seedValleeStructure(em);
     for (const u of USERS) {
       const secret = u.platformRole ? generateTotpSecret() : null;
       const [row] = await em.query(
@@ -96,6 +102,9 @@ export async function seedDemo(ds: DataSource): Promise<{ email: string; role: s
     }
     const [ipso] = await em.query(`SELECT id FROM users WHERE email = 'ipso@demo-mtr2.fr'`);
     await seedCandidacyDemo(em, { tilleuls: DEMO.externalStructure, causse: DEMO.causseStructure, ipsoUserId: ipso?.id ?? null });
+    // Issue #7: a year of indicators for the COPIL (the Vallée's issued months then come from its statements).
+    await seedIndicatorDemo(em, [DEMO.ipsoStructure, VALLEE.id]);
+    await seedValleeMonths(em, ipso?.id ?? null);
   });
   return printed;
 }

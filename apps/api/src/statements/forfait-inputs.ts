@@ -20,6 +20,8 @@ export interface MonthInputs {
   practitioners: PractitionerInput[];
   roster: RosterRow[];
   patients: PatientInput[];
+  /** The structure's own patient id (what the coordinator knows) by internal id, for messages. */
+  externalIds: Map<string, string>;
   /** SHA-256 of everything the computation reads (canonical JSON), with the month and grid version. */
   fingerprint: string;
 }
@@ -110,6 +112,7 @@ export async function readMonthInputs(
     encounters: [...p.encounters].sort(byJson),
   }));
 
+  const external: { id: string; external_id: string }[] = await em.query(`SELECT id, external_id FROM patients WHERE tenant_id = $1`, [tenantId]);
   const hash = createHash('sha256');
   hash.update(JSON.stringify({ month, gridVersion, convention, practitioners }));
   for (const p of patients) hash.update('\n').update(JSON.stringify(p));
@@ -120,6 +123,7 @@ export async function readMonthInputs(
     practitioners,
     roster: roster.map((p) => ({ id: p.id, rpps: p.rpps, lastName: p.last_name, firstName: p.first_name, profession: p.profession })),
     patients,
+    externalIds: new Map(external.map((p) => [p.id, p.external_id])),
     fingerprint: hash.digest('hex'),
   };
 }

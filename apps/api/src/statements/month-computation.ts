@@ -44,7 +44,8 @@ export function computeMonth(
   } catch (e) {
     throw invalid(e);
   }
-  const issues = inputs.patients.flatMap((p, i) => patientIssues(p, ctx.params, `patients[${i}]`));
+  // Messages name the structure's own patient id, the one its software shows.
+  const issues = inputs.patients.flatMap((p) => patientIssues(p, ctx.params, `patient ${inputs.externalIds.get(p.id) ?? p.id}`));
   if (issues.length > 0) throw invalid(new InputError(issues));
   const results = inputs.patients.map((p) => computeMonthlyForfait(preparePatient(p), ctx, month));
   return { statement: aggregateMonth(results, ctx, month), results };

@@ -4,6 +4,7 @@ import type { AppAbility } from '../auth/abilities';
 import { Ability, CurrentUser } from '../auth/decorators';
 import type { AuthenticatedUser } from '../auth/roles';
 import { Contract, ValidBody, ValidQuery } from '../docs/contract';
+import { todayParis } from '../patients/patients.service';
 import { monthQuerySchema, runRequestSchema, runSchema } from './statement.schemas';
 import { StatementsService } from './statements.service';
 
@@ -24,6 +25,6 @@ export class StatementRunsController {
   @Get()
   @Contract({ tag: TAG, summary: 'Avancement des calculs d’un mois, structure par structure (équipe ipso)', query: monthQuerySchema, response: z.array(runSchema) })
   progress(@Ability() ability: AppAbility, @CurrentUser() user: AuthenticatedUser, @ValidQuery() q: z.infer<typeof monthQuerySchema>) {
-    return this.statements.runsForAll(ability, user, q.month);
+    return this.statements.runsForAll(ability, user, q.month ?? todayParis().slice(0, 7));
   }
 }

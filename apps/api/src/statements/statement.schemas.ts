@@ -3,7 +3,8 @@ import { z } from 'zod';
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'mois attendu au format AAAA-MM' });
 
 export const runRequestSchema = z.strictObject({ month });
-export const monthQuerySchema = z.strictObject({ month });
+/** Default: the current month in Europe/Paris. */
+export const monthQuerySchema = z.strictObject({ month: month.optional() });
 export const issueBodySchema = z.strictObject({
   reason: z.string().trim().min(5, { error: 'motif de correction : 5 caractères au moins' }).max(1000).optional(),
 });
