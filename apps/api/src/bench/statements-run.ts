@@ -43,6 +43,8 @@ async function generate(c: Client): Promise<void> {
        FROM generate_series(1, $4) g`,
     [TENANT, doctors, DOCTORS, PATIENTS],
   );
+  // A declaration or an encounter is never before birth.
+  await c.query(`UPDATE patients SET mt_from = greatest(mt_from, birth_date + 30) WHERE tenant_id = $1`, [TENANT]);
   await c.query(
     `INSERT INTO encounters (tenant_id, patient_id, practitioner_rpps, date, kind, acts, digest, import_id)
      SELECT p.tenant_id, p.id, p.mt_rpps, date '2026-06-02' + (hashtext(p.id::text) & 127), CASE WHEN hashtext(p.id::text) % 11 = 0 THEN 'visit' ELSE 'consultation' END, '{G}', '\\x00', gen_random_uuid()
@@ -52,7 +54,7 @@ async function generate(c: Client): Promise<void> {
   await c.query(
     `INSERT INTO encounters (tenant_id, patient_id, practitioner_rpps, date, kind, acts, digest, import_id)
      SELECT p.tenant_id, p.id, p.mt_rpps, date '2025-02-01' + (hashtext(p.id::text) & 255), 'consultation', '{G}', '\\x00', gen_random_uuid()
-       FROM patients p WHERE p.tenant_id = $1`,
+       FROM patients p WHERE p.tenant_id = $1 AND p.birth_date < date '2025-02-01'`,
     [TENANT],
   );
   const criterion = (sql: string, pct: number, what: string, extra = '') =>
