@@ -155,7 +155,10 @@ describe('PdfService against the real Chromium', () => {
     expect(svc.stats()).toMatchObject({ launches: 3, recycles: 2, documentsOnBrowser: 1 });
     for (let i = 0; i < 50 && pids.slice(0, 2).some(alive); i++) await sleep(100);
     expect(pids.slice(0, 2).map(alive)).toEqual([false, false]);
-    expect(svc.chromiumRssBytes()).toBeGreaterThan(10 * 1024 * 1024);
+    const mem = svc.chromiumMemory();
+    expect(mem.processes).toBeGreaterThan(1); // browser and its children
+    expect(mem.pss).toBeGreaterThan(10 * 1024 * 1024);
+    expect(mem.rss).toBeGreaterThanOrEqual(mem.pss);
   });
 
   it('the shipped font (Inter) is embedded, and is the only font — French accents, €, U+202F included', async () => {

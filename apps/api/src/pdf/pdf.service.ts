@@ -6,7 +6,7 @@ import { loadConfig } from '../config/load-config';
 import { Problem } from '../common/problem';
 import { euros, frLongDate, frMonth, percent } from './french-format';
 import { PDF_BASE_PARTIAL, PDF_FONT_FAMILY, fontFaces, pdfBaseStyle } from './pdf-base';
-import { processTreeRssBytes } from './process-rss';
+import { processTreeMemory } from './process-rss';
 
 const schema = z.object({
   /** Chromium binary (Debian's package; scripts/ensure-deps.sh installs it). */
@@ -71,8 +71,6 @@ interface Generation {
   docs: number;
   inflight: number;
   idle: Page[];
-  /** Chromium's own first tab, adopted as the first pool page. */
-  spare: Page[];
   open: number;
   retired: boolean;
   dead: boolean;
@@ -102,6 +100,8 @@ export class PdfService implements OnModuleDestroy {
   private readonly templates = new Map<string, Handlebars.TemplateDelegate>();
   private readonly cfg: PdfConfig;
   private current: Generation | null = null;
+  /** The next browser, started shortly before the current one is recycled so the switch does not wait for a launch. */
+  private standby: Generation | null = null;
   private readonly live = new Set<Generation>();
   private busy = 0;
   private readonly waiting: (() => void)[] = [];
@@ -216,18 +216,7 @@ export class PdfService implements OnModuleDestroy {
 
   private async print(page: Page, html: string, options: RenderOptions): Promise<Buffer> {
     await page.setContent(html, { waitUntil: 'load', timeout: this.cfg.PDF_TIMEOUT_MS });
-    const pdfOptions: PDFOptions = {
-      format: 'A4',
-      printBackground: true,
-      margin: { top: '15mm', bottom: '15mm', left: '12mm', right: '12mm' },
-      timeout: this.cfg.PDF_TIMEOUT_MS,
-    };
-    if (options.footerText !== undefined) {
-      pdfOptions.displayHeaderFooter = true;
-      pdfOptions.headerTemplate = '<span></span>';
-      pdfOptions.footerTemplate = footerTemplate(options.footerText);
-    }
-    return Buffer.from(await page.pdf(pdfOptions));
+    return Buffer.from(await page.pdf({ ...pdfPrintOptions(options), timeout: this.cfg.PDF_TIMEOUT_MS }));
   }
 
   /** Was this failure Chromium (or the page's renderer) dying, rather than a bad document? */
@@ -246,7 +235,7 @@ export class PdfService implements OnModuleDestroy {
     await Promise.race([gen.disconnected, new Promise((r) => setTimeout(r, 100))]);
     if (!browser.connected) {
       gen.dead = true;
-      if (this.current === gen) this.current = null;
+      this.unlink(gen);
       this.live.delete(gen);
     }
     return true;
@@ -257,7 +246,7 @@ export class PdfService implements OnModuleDestroy {
     const reused = gen.idle.pop();
     if (reused && !reused.isClosed() && !brokenPages.has(reused)) return reused;
     if (reused) this.closePage(gen, reused);
-    const page = gen.spare.pop() ?? (await browser.newPage());
+    const page = await browser.newPage();
     gen.open++;
     this.notePages();
     const crashed = new Promise<never>((_, reject) =>
@@ -290,12 +279,26 @@ export class PdfService implements OnModuleDestroy {
   /** The browser documents go to now: launched on first use, after a crash, or after PDF_RECYCLE_AFTER documents. */
   private generation(): Generation {
     const cur = this.current;
-    if (cur && !cur.dead && cur.docs >= this.cfg.PDF_RECYCLE_AFTER) {
+    const limit = this.cfg.PDF_RECYCLE_AFTER;
+    if (cur && !cur.dead && cur.docs >= limit) {
       this.counters.recycles++;
       this.retire(cur);
+      this.current = this.standby;
+      this.standby = null;
+    } else if (cur && !cur.dead && !this.standby && limit > 1 && cur.docs >= limit - Math.min(20, Math.floor(limit / 2))) {
+      this.standby = this.launch();
+    }
+    if ((!this.current || this.current.dead) && this.standby && !this.standby.dead) {
+      this.current = this.standby;
+      this.standby = null;
     }
     if (!this.current || this.current.dead) this.current = this.launch();
     return this.current;
+  }
+
+  private unlink(gen: Generation): void {
+    if (this.current === gen) this.current = null;
+    if (this.standby === gen) this.standby = null;
   }
 
   private launch(): Generation {
@@ -303,7 +306,7 @@ export class PdfService implements OnModuleDestroy {
     let onDisconnect!: () => void;
     const gen: Generation = {
       browser: null as unknown as Promise<Browser>,
-      docs: 0, inflight: 0, idle: [], spare: [], open: 0, retired: false, dead: false,
+      docs: 0, inflight: 0, idle: [], open: 0, retired: false, dead: false,
       disconnected: new Promise<void>((r) => (onDisconnect = r)),
     };
     gen.browser = puppeteer
@@ -313,19 +316,19 @@ export class PdfService implements OnModuleDestroy {
         b.on('disconnected', () => {
           // Chromium died (OOM, killed) or was closed: the next document relaunches it.
           gen.dead = true;
-          if (this.current === gen) this.current = null;
+          this.unlink(gen);
           this.live.delete(gen);
           onDisconnect();
         });
-        // Chromium opens one blank tab at start: it becomes the first page of the pool.
-        const first = (await b.pages())[0];
-        if (first) gen.spare.push(first);
+        // Chromium opens one blank tab at start: closed, so that only pool pages are ever open
+        // (a standby browser holds none).
+        await Promise.all((await b.pages()).map((p) => p.close()));
         return b;
       });
     gen.browser.catch((e: unknown) => {
       this.log.error(`Chromium ne démarre pas: ${e instanceof Error ? e.message : e}`);
       gen.dead = true;
-      if (this.current === gen) this.current = null;
+      this.unlink(gen);
       this.live.delete(gen);
     });
     this.live.add(gen);
@@ -335,13 +338,13 @@ export class PdfService implements OnModuleDestroy {
   /** No new document goes to this browser; it closes once its last document is printed. */
   private retire(gen: Generation): void {
     gen.retired = true;
-    if (this.current === gen) this.current = null;
+    this.unlink(gen);
     if (gen.inflight === 0) void this.closeGeneration(gen);
   }
 
   private async closeGeneration(gen: Generation): Promise<void> {
     gen.dead = true;
-    if (this.current === gen) this.current = null;
+    this.unlink(gen);
     const browser = await gen.browser.catch(() => null);
     gen.open = 0;
     this.live.delete(gen);
@@ -398,10 +401,16 @@ export class PdfService implements OnModuleDestroy {
     return n;
   }
 
-  /** Resident memory of every Chromium process (browser, zygotes, renderers), bytes. */
-  chromiumRssBytes(): number {
-    let total = 0;
-    for (const gen of this.live) if (gen.pid) total += processTreeRssBytes(gen.pid);
+  /** Memory of every Chromium process of the service (browser, zygotes, renderers), bytes: RSS summed, and PSS (the real footprint). */
+  chromiumMemory(): { rss: number; pss: number; processes: number } {
+    const total = { rss: 0, pss: 0, processes: 0 };
+    for (const gen of this.live) {
+      if (!gen.pid) continue;
+      const m = processTreeMemory(gen.pid);
+      total.rss += m.rss;
+      total.pss += m.pss;
+      total.processes += m.processes;
+    }
     return total;
   }
 
@@ -415,6 +424,7 @@ export class PdfService implements OnModuleDestroy {
     this.closing = true;
     await Promise.all([...this.live].map((g) => this.closeGeneration(g)));
     this.current = null;
+    this.standby = null;
   }
 }
 
@@ -431,6 +441,17 @@ class PageCrash extends Error {}
 const pageCrash = new WeakMap<Page, Promise<never>>();
 const brokenPages = new WeakSet<Page>();
 const crashOf = (page: Page): Promise<never> => pageCrash.get(page) ?? new Promise<never>(() => undefined);
+
+/** page.pdf() options of every document: A4, backgrounds, margins, and the footer when asked for. */
+export function pdfPrintOptions(options: RenderOptions = {}): PDFOptions {
+  const pdf: PDFOptions = { format: 'A4', printBackground: true, margin: { top: '15mm', bottom: '15mm', left: '12mm', right: '12mm' } };
+  if (options.footerText !== undefined) {
+    pdf.displayHeaderFooter = true;
+    pdf.headerTemplate = '<span></span>';
+    pdf.footerTemplate = footerTemplate(options.footerText);
+  }
+  return pdf;
+}
 
 /**
  * Page footer (puppeteer footerTemplate, rendered apart from the document: it needs its own

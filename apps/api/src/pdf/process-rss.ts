@@ -1,18 +1,36 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 /**
- * Resident memory of a process and all its descendants, bytes (Linux /proc). Chromium is a tree
- * (browser, zygotes, GPU/utility, one renderer per page): its footprint is the sum. Shared pages
- * count once per process, so this over-estimates a little: a safe figure against a ceiling.
- * Returns 0 where /proc is not there.
+ * Memory of a process and all its descendants, bytes (Linux /proc). Chromium is a tree (browser,
+ * zygotes, GPU/utility, one renderer per page): its footprint is the sum over the tree. `rss`
+ * counts a page shared by several processes (zygote-forked code, shared memory) once per
+ * process and so over-states a forked tree; `pss` (proportional set size) splits each shared page
+ * between its sharers: the tree's real footprint. Zeros where /proc is not there.
  */
+export function processTreeMemory(rootPid: number): { rss: number; pss: number; processes: number } {
+  const pids = processTree(rootPid);
+  let rss = 0;
+  let pss = 0;
+  for (const pid of pids) {
+    rss += rssBytes(pid);
+    pss += pssBytes(pid);
+  }
+  return { rss, pss, processes: pids.length };
+}
+
+/** RSS summed over the tree (see processTreeMemory). */
 export function processTreeRssBytes(rootPid: number): number {
+  return processTreeMemory(rootPid).rss;
+}
+
+/** The process and its live descendants. */
+export function processTree(rootPid: number): number[] {
   const children = new Map<number, number[]>();
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
-    return 0;
+    return [];
   }
   for (const name of entries) {
     if (!/^\d+$/.test(name)) continue;
@@ -27,14 +45,24 @@ export function processTreeRssBytes(rootPid: number): number {
       /* the process ended meanwhile */
     }
   }
-  let total = 0;
+  const out: number[] = [];
   const stack = [rootPid];
   while (stack.length) {
     const pid = stack.pop()!;
-    total += rssBytes(pid);
+    out.push(pid);
     stack.push(...(children.get(pid) ?? []));
   }
-  return total;
+  return out;
+}
+
+/** Pss of one process, bytes (0 when it is gone or smaps_rollup is not readable). */
+export function pssBytes(pid: number): number {
+  try {
+    const kb = /^Pss:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1];
+    return kb ? Number(kb) * 1024 : 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** VmRSS of one process, bytes (0 when it is gone). */
