@@ -143,6 +143,13 @@ describe('PdfService against the real Chromium', () => {
     expect(await svc.openPages()).toBe(2);
   });
 
+  it('a pool page is replaced after PDF_PAGE_RECYCLE_AFTER documents, within the same browser', async () => {
+    const svc = make({ PDF_MAX_PAGES: 1, PDF_PAGE_RECYCLE_AFTER: 2 });
+    for (let i = 0; i < 5; i++) expect(pdfText(await svc.render('statement', statementData(1)))).toContain('Relevé mensuel');
+    expect(svc.stats()).toMatchObject({ launches: 1, pageRecycles: 2, peakOpenPages: 1 });
+    expect(await svc.openPages()).toBe(1);
+  });
+
   it('the browser is recycled after PDF_RECYCLE_AFTER documents (the old Chromium exits)', async () => {
     const svc = make({ PDF_MAX_PAGES: 1, PDF_RECYCLE_AFTER: 3 });
     const pids: number[] = [];

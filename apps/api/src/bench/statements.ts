@@ -213,7 +213,7 @@ async function main() {
     const ratio = value / floor;
     const stats = svc.stats();
     process.stdout.write(
-      `PdfService:   ${measured.length} PDFs in ${svcS.toFixed(1)} s = ${value.toFixed(1)} PDF/s (${concurrency} pages, recycle after ${svc.config.PDF_RECYCLE_AFTER}: ${stats.recycles} recycle(s), ${stats.launches} launch(es))\n` +
+      `PdfService:   ${measured.length} PDFs in ${svcS.toFixed(1)} s = ${value.toFixed(1)} PDF/s (${concurrency} pages, browser recycled after ${svc.config.PDF_RECYCLE_AFTER}: ${stats.recycles}×, ${stats.launches} launch(es); pages after ${svc.config.PDF_PAGE_RECYCLE_AFTER}: ${stats.pageRecycles}×)\n` +
         `bare loop:    ${measured.length} PDFs in ${bareS.toFixed(1)} s = ${floor.toFixed(1)} PDF/s (${concurrency} reused pages, setContent + page.pdf)\n` +
         `ratio:        ${(ratio * 100).toFixed(0)} % of the floor (target ≥ 80 %), target ≥ 15 PDF/s\n` +
         `peak memory:  Node RSS ${mib(nodePeak)} MiB; Chromium of the service PSS ${mib(peak.svcPss)} MiB (target < 800; RSS summed over its processes ${mib(peak.svcRss)} MiB); bare Chromium PSS ${mib(peak.barePss)} MiB (RSS summed ${mib(peak.bareRss)} MiB)\n`,
@@ -237,6 +237,8 @@ async function main() {
         concurrency,
         recycleAfter: svc.config.PDF_RECYCLE_AFTER,
         recycles: stats.recycles,
+        pageRecycleAfter: svc.config.PDF_PAGE_RECYCLE_AFTER,
+        pageRecycles: stats.pageRecycles,
         ...(monthly ?? {}),
       }) + '\n',
     );

@@ -17,6 +17,11 @@ const schema = z.object({
   PDF_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(30_000),
   /** Documents after which Chromium is closed and started afresh (keeps its memory bounded). */
   PDF_RECYCLE_AFTER: z.coerce.number().int().min(1).max(1_000_000).default(500),
+  /**
+   * Documents after which a pool page is closed and replaced: its renderer process (which grows
+   * by about half a megabyte per document) exits and gives its memory back.
+   */
+  PDF_PAGE_RECYCLE_AFTER: z.coerce.number().int().min(1).max(1_000_000).default(50),
 });
 export type PdfConfig = z.infer<typeof schema>;
 export const pdfConfig = (env = process.env) => loadConfig('pdf', schema, env);
@@ -56,6 +61,8 @@ export interface PdfStats {
   crashRetries: number;
   /** Browsers retired after PDF_RECYCLE_AFTER documents. */
   recycles: number;
+  /** Pool pages replaced after PDF_PAGE_RECYCLE_AFTER documents. */
+  pageRecycles: number;
   /** Documents started on the current browser. */
   documentsOnBrowser: number;
   /** Pages currently open (in use or idle in the pool), all browsers together. */
@@ -106,7 +113,7 @@ export class PdfService implements OnModuleDestroy {
   private busy = 0;
   private readonly waiting: (() => void)[] = [];
   private closing = false;
-  private readonly counters = { launches: 0, crashRetries: 0, recycles: 0, peakOpenPages: 0 };
+  private readonly counters = { launches: 0, crashRetries: 0, recycles: 0, pageRecycles: 0, peakOpenPages: 0 };
 
   constructor(@Optional() @Inject(PDF_CONFIG) overrides?: Partial<PdfConfig>) {
     this.cfg = { ...pdfConfig(), ...overrides };
@@ -194,9 +201,19 @@ export class PdfService implements OnModuleDestroy {
       });
       const pdf = await Promise.race([this.print(p, html, options), timeout, crashOf(p)]);
       // Blank the page before it serves the next document: nothing of this one stays in memory.
-      await Promise.race([p.setContent(BLANK, { waitUntil: 'load' }), timeout, crashOf(p)]);
-      gen.idle.push(p);
-      page = null;
+      const uses = (pageUses.get(p) ?? 0) + 1;
+      pageUses.set(p, uses);
+      if (uses < this.cfg.PDF_PAGE_RECYCLE_AFTER) {
+        await Promise.race([p.setContent(BLANK, { waitUntil: 'load' }), timeout, crashOf(p)]);
+        gen.idle.push(p);
+        page = null;
+      } else {
+        // Closed before the slot is freed, so a fresh page (and renderer) never overlaps it.
+        this.counters.pageRecycles++;
+        page = null;
+        gen.open--;
+        await p.close().catch(() => undefined);
+      }
       return pdf;
     } catch (e) {
       if (e instanceof RenderTimeout) {
@@ -440,6 +457,8 @@ class PageCrash extends Error {}
 /** Rejects when the page's renderer process crashes (its pending calls would otherwise hang until the timeout). */
 const pageCrash = new WeakMap<Page, Promise<never>>();
 const brokenPages = new WeakSet<Page>();
+/** Documents printed on each page (page recycling). */
+const pageUses = new WeakMap<Page, number>();
 const crashOf = (page: Page): Promise<never> => pageCrash.get(page) ?? new Promise<never>(() => undefined);
 
 /** page.pdf() options of every document: A4, backgrounds, margins, and the footer when asked for. */
