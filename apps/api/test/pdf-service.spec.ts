@@ -206,6 +206,11 @@ describe('PdfService against the real Chromium', () => {
     expect(pdfText(pdf, 2)).toContain('Page 2 / 2');
     expect(pdfText(pdf, 2)).toContain('Relevé n° 2027-05-0001 · SHA-256 9f2c<b>e1'); // escaped, printed as text
     for (const f of pdfFonts(pdf)) expect(f.name).toMatch(/\+Inter-(Regular|Bold)$/);
+    // Quotes, backslash, a closing tag: printed as they are, the document left intact.
+    const tricky = await svc.render('statement', statementData(2), { footerText: 'N° "A\\B" </style><p>x' });
+    expect(pdfText(tricky)).toContain('N° "A\\B" </style><p>x');
+    expect(pdfText(tricky)).toContain('Page 1 / 1');
+    expect(pdfText(tricky)).toContain('Relevé mensuel des forfaits');
     // Without the option: no footer.
     expect(pdfText(await svc.render('statement', statementData(60)))).not.toContain('Page 1 / 2');
   });

@@ -6,7 +6,7 @@ import { databaseConfig } from '../database/database.config';
 import { migrate } from '../database/data-source';
 import { provisionDatabase } from '../database/provision';
 import { PDF_BASE_PARTIAL } from '../pdf/pdf-base';
-import { PdfService, chromiumArgs, pdfPrintOptions, type RenderOptions } from '../pdf/pdf.service';
+import { PdfService, chromiumArgs, pdfPrintOptions, printableHtml, type RenderOptions } from '../pdf/pdf.service';
 import { processTreeMemory } from '../pdf/process-rss';
 import { benchMonthlyRun } from './statements-run';
 
@@ -126,8 +126,8 @@ async function bareLoop(pages: Page[], docs: Doc[]): Promise<number> {
     pages.map(async (page) => {
       while (next < docs.length) {
         const doc = docs[next++];
-        await page.setContent(doc.html, { waitUntil: 'load' });
-        const pdf = await page.pdf(pdfPrintOptions(doc.options));
+        await page.setContent(printableHtml(doc.html, doc.options), { waitUntil: 'load' });
+        const pdf = await page.pdf(pdfPrintOptions());
         if (pdf.length < 1000) throw new Error('PDF vide');
       }
     }),

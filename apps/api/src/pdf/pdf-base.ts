@@ -15,13 +15,10 @@ const woff2 = (weight: 400 | 700) =>
 const fontFace = (weight: 400 | 700, data: string) =>
   `@font-face { font-family: '${PDF_FONT_FAMILY}'; font-style: normal; font-weight: ${weight}; font-display: block; src: url(data:font/woff2;base64,${data}) format('woff2'); }`;
 
-let faces: { regular: string; all: string } | null = null;
-/** The @font-face rules (400 alone for the page footer, 400 + 700 for documents). */
-export function fontFaces(): { regular: string; all: string } {
-  if (!faces) {
-    const regular = fontFace(400, woff2(400));
-    faces = { regular, all: `${regular}\n${fontFace(700, woff2(700))}` };
-  }
+let faces: string | null = null;
+/** The @font-face rules of Inter 400 and 700. */
+export function fontFaces(): string {
+  faces ??= `${fontFace(400, woff2(400))}\n${fontFace(700, woff2(700))}`;
   return faces;
 }
 
@@ -35,7 +32,7 @@ export const PDF_BASE_PARTIAL = 'pdf-base';
  */
 export function pdfBaseStyle(): string {
   return `<style>
-${fontFaces().all}
+${fontFaces()}
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0; font-family: '${PDF_FONT_FAMILY}', sans-serif; font-size: 9.5pt; line-height: 1.35; color: #1a1a1a; font-variant-numeric: tabular-nums; }
 h1 { font-size: 15pt; font-weight: 700; margin: 0 0 1.5mm; }
