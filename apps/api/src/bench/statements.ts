@@ -119,7 +119,7 @@ interface Doc {
 }
 
 /** The floor: the same documents on a pool of reused pages with nothing but setContent + page.pdf(). */
-async function bareLoop(pages: Page[], docs: Doc[]): Promise<number> {
+async function bareLoop(pages: Page[], docs: Doc[], tagged: boolean): Promise<number> {
   let next = 0;
   const t0 = performance.now();
   await Promise.all(
@@ -127,7 +127,7 @@ async function bareLoop(pages: Page[], docs: Doc[]): Promise<number> {
       while (next < docs.length) {
         const doc = docs[next++];
         await page.setContent(printableHtml(doc.html, doc.options), { waitUntil: 'load' });
-        const pdf = await page.pdf(pdfPrintOptions());
+        const pdf = await page.pdf(pdfPrintOptions(tagged));
         if (pdf.length < 1000) throw new Error('PDF vide');
       }
     }),
@@ -187,10 +187,12 @@ async function main() {
     // Warm-up of both (browser start, font decoding paths), then check the document's shape.
     const warm = docs.slice(0, WARMUP);
     await serviceLoop(svc, warm);
-    await bareLoop(barePages, warm);
+    await bareLoop(barePages, warm, svc.config.PDF_TAGGED);
     const probe = await svc.printHtml(docs[WARMUP].html, docs[WARMUP].options);
     const pages = pagesOf(probe);
-    process.stdout.write(`document: ${htmlKiB} KiB of HTML (fonts inlined), ${pages} pages, Handlebars ${htmlMs.toFixed(2)} ms each\n`);
+    process.stdout.write(
+      `document: ${htmlKiB} KiB of HTML (fonts inlined), ${pages} pages, Handlebars ${htmlMs.toFixed(2)} ms each; PDF ${Math.round(probe.length / 1024)} KiB (tagged: ${svc.config.PDF_TAGGED})\n`,
+    );
 
     const measured = docs.slice(WARMUP);
     const per = Math.ceil(measured.length / ROUNDS);
@@ -201,9 +203,9 @@ async function main() {
       // Alternate which goes first, so neither always runs on a warmer or quieter machine.
       if (r % 2 === 0) {
         svcS += await serviceLoop(svc, batch);
-        bareS += await bareLoop(barePages, batch);
+        bareS += await bareLoop(barePages, batch, svc.config.PDF_TAGGED);
       } else {
-        bareS += await bareLoop(barePages, batch);
+        bareS += await bareLoop(barePages, batch, svc.config.PDF_TAGGED);
         svcS += await serviceLoop(svc, batch);
       }
     }
@@ -239,6 +241,8 @@ async function main() {
         recycles: stats.recycles,
         pageRecycleAfter: svc.config.PDF_PAGE_RECYCLE_AFTER,
         pageRecycles: stats.pageRecycles,
+        taggedPdf: svc.config.PDF_TAGGED ? 1 : 0,
+        pdfKiB: Math.round(probe.length / 1024),
         ...(monthly ?? {}),
       }) + '\n',
     );
