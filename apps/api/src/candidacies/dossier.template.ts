@@ -1,16 +1,16 @@
 /**
  * Handlebars template of the COPIL/CTIS dossier (issue #4 §5). Self-contained HTML: no external
- * resource (the PDF service blocks every request), no script.
+ * resource (the PDF service blocks every request), no script; fonts and base styles from the
+ * shared `pdf-base` partial (apps/api/src/pdf/pdf-base.ts).
  */
 export const DOSSIER_TEMPLATE = 'candidacy-dossier';
 
 export const DOSSIER_SOURCE = `<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>Dossier de candidature — {{structure.name}}</title>
+{{> pdf-base}}
 <style>
-  body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; color: #1a1a1a; }
-  h1 { font-size: 16pt; margin: 0 0 4pt; } h2 { font-size: 12pt; border-bottom: 1px solid #888; margin-top: 14pt; }
-  table { border-collapse: collapse; width: 100%; } td, th { border: 1px solid #bbb; padding: 3pt 4pt; vertical-align: top; text-align: left; }
-  th { background: #eee; } .pass { color: #1b6e20; } .fail { color: #b00020; } .unknown { color: #8a5a00; }
+  body { font-size: 10pt; }
+  td, th { border: 1px solid #bbb; padding: 3pt 4pt; } .pass { color: #1b6e20; } .fail { color: #b00020; } .unknown { color: #8a5a00; }
   .meta { color: #555; font-size: 8.5pt; } .comment { color: #333; font-style: italic; }
 </style></head>
 <body>

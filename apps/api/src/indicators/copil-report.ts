@@ -93,12 +93,14 @@ export function reportModel(
   };
 }
 
-/** Self-contained HTML (no script, no external resource); SVG inserted raw: built and escaped by svg-charts.ts. */
+/** Self-contained HTML (no script, no external resource; fonts from the `pdf-base` partial); SVG inserted raw: built and escaped by svg-charts.ts. */
 export const COPIL_REPORT_SOURCE = `<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>Indicateurs MTR 2 — COPIL</title>
+{{> pdf-base}}
 <style>
   @page { size: A4 landscape; margin: 14mm; }
-  body { font-family: sans-serif; font-size: 9pt; color: #222; }
+  body { font-size: 9pt; color: #222; }
+  svg text { font-family: 'Inter', sans-serif; }
   h1 { font-size: 15pt; margin: 0 0 4px; } h2 { font-size: 11pt; margin: 14px 0 4px; }
   table { border-collapse: collapse; width: 100%; margin-bottom: 8px; }
   th, td { border: 1px solid #bbb; padding: 2px 4px; text-align: right; } th:first-child, td:first-child { text-align: left; }
