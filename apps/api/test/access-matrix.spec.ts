@@ -133,6 +133,8 @@ const MATRIX: Record<string, Case> = {
   'POST /structures/{structureId}/statements/{statementId}/issue': { expect: IN_A(404, 404) },
   'GET /structures/{structureId}/statements/{statementId}/billing.csv': { expect: IN_A(404, 404) },
   'GET /structures/{structureId}/statements/{statementId}/billing.json': { expect: IN_A(404, 404) },
+  'GET /structures/{structureId}/statements/{statementId}/statement.pdf': { expect: IN_A(404, 404) },
+  'GET /structures/{structureId}/statements/{statementId}/doctors/{practitionerId}/statement.pdf': { expect: IN_A(404, 404) },
   'POST /statement-runs': {
     expect: { anonymous: 401, coordinatorA: 403, coordinatorB: 403, practitionerA: 403, ipso: 202, copil: 403, disabled: 401 },
     body: () => ({ month: '2026-06' }),

@@ -1,3 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Client } from 'pg';
@@ -12,6 +17,13 @@ import { makeConventionStructure, makeCriterion, makeDoctor, makeEncounter, make
 class TestStatementsWorker {}
 
 const MONTH = '2026-09';
+
+/** Text of a PDF as pdftotext reads it (poppler-utils), whitespace folded. */
+function pdfText(pdf: Buffer): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'releve-'));
+  writeFileSync(path.join(dir, 'r.pdf'), pdf);
+  return execFileSync('pdftotext', [path.join(dir, 'r.pdf'), '-'], { encoding: 'utf8' }).replace(/[\s\u202f\u00a0]+/g, ' ');
+}
 
 /**
  * Issue #6 §1–§2 — the monthly run of a non-ipso structure (entry E = 2026-06-01, theoretical
@@ -160,6 +172,46 @@ describe('monthly statements (issue #6)', () => {
     expect(audit.rows[0].n).toBe(1);
   });
 
+  const download = (url: string, tok = token) => api.app.getHttpAdapter().getInstance().inject({ method: 'GET', url, headers: { authorization: `Bearer ${tok}` } });
+
+  it('the issued statement PDF is archived once with its SHA-256 and says what the statement says (issue #6 §3)', async () => {
+    const first = await download(`/structures/${t}/statements/${v1}/statement.pdf`);
+    expect(first.statusCode).toBe(200);
+    expect(first.headers['content-type']).toBe('application/pdf');
+    const pdf = first.rawPayload;
+    expect(first.headers['x-document-sha256']).toBe(createHash('sha256').update(pdf).digest('hex'));
+    const second = await download(`/structures/${t}/statements/${v1}/statement.pdf`);
+    expect(second.rawPayload.equals(pdf)).toBe(true);
+    const archived = await admin.query(`SELECT count(*)::int AS n FROM generated_documents WHERE tenant_id = $1 AND subject_id = $2`, [t, v1]);
+    expect(archived.rows[0].n).toBe(1);
+    const text = pdfText(pdf);
+    expect(text).toContain('Relevé mensuel des forfaits');
+    expect(text).toContain('septembre 2026');
+    expect(text).toMatch(/RM-202609-\w{8}-V1/);
+    expect(text).toContain('22,20 €');
+    expect(text).toContain('6,04 €');
+    expect(text).toContain('15 %');
+    expect(text).toMatch(/Page 1 \/ \d/);
+    expect(text).toContain('SHA-256');
+  });
+
+  it('each doctor downloads their own statement with their paid patients, not a colleague’s', async () => {
+    const dr = await makeUser(admin, { membership: { tenantId: t, role: 'practitioner' } });
+    await admin.query(`UPDATE memberships SET practitioner_id = $3 WHERE tenant_id = $1 AND user_id = $2`, [t, dr.id, d2.id]);
+    const drToken = (await api.login(dr)).accessToken;
+    const own = await download(`/structures/${t}/statements/${v1}/doctors/${d2.id}/statement.pdf`, drToken);
+    expect(own.statusCode).toBe(200);
+    const text = pdfText(own.rawPayload);
+    expect(text).toContain('Relevé mensuel du médecin traitant');
+    expect(text).toContain('A-002');
+    expect(text).not.toContain('A-001');
+    expect(text).toContain('8,93 €');
+    expect((await download(`/structures/${t}/statements/${v1}/doctors/${d1.id}/statement.pdf`, drToken)).statusCode).toBe(403);
+    expect((await download(`/structures/${t}/statements/${v1}/statement.pdf`, drToken)).statusCode).toBe(403);
+    const coord = await download(`/structures/${t}/statements/${v1}/doctors/${d1.id}/statement.pdf`);
+    expect(pdfText(coord.rawPayload)).toContain('A-001');
+  });
+
   it('a correction is a new version with its reason and the line-by-line difference; it supersedes the issued one', async () => {
     await makeCriterion(admin, t, p2, 'ald', { detail: '30', date: '2026-01-01' });
     const run = await runMonth();
@@ -193,6 +245,8 @@ describe('monthly statements (issue #6)', () => {
     const r = await api.request('POST', `/structures/${t}/statements/${run.statementId}/issue`, { token, body: { reason: 'Correction de test' } });
     expect(r.status).toBe(409);
     expect(r.body.code).toBe('releve_perime');
+    const draftPdf = await download(`/structures/${t}/statements/${run.statementId}/statement.pdf`);
+    expect(pdfText(draftPdf.rawPayload)).toContain('BROUILLON');
     expect(r.body.detail).toMatch(/relancez le calcul/);
   });
 

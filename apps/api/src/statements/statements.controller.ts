@@ -18,16 +18,24 @@ import {
   statementSummarySchema,
   patientLineSchema,
 } from './statement.schemas';
+import { StatementDocumentsService, type StatementPdf } from './statement-documents.service';
 import { StatementsService } from './statements.service';
 
 const TAG = 'Relevés mensuels';
+const pdfFile = (doc: StatementPdf, reply: FastifyReply) => {
+  void reply.header('x-document-sha256', doc.sha256);
+  return new StreamableFile(doc.pdf, { type: 'application/pdf', disposition: `attachment; filename="${doc.filename}"` });
+};
 const uuid = (what: string) => new ParseUUIDPipe({ exceptionFactory: () => notFound(what) });
 
 /** Issue #6 — monthly runs, statements and the billing file of one structure. */
 @Controller('structures/:structureId')
 @UseGuards(StructureScopeGuard)
 export class StatementsController {
-  constructor(private readonly statements: StatementsService) {}
+  constructor(
+    private readonly statements: StatementsService,
+    private readonly documents: StatementDocumentsService,
+  ) {}
 
   @Post('statement-runs')
   @HttpCode(202)
@@ -102,5 +110,24 @@ export class StatementsController {
     const f = await this.statements.billingFile(tenantId, ability, id);
     void reply.header('content-disposition', `attachment; filename="facturation-${f.statementNumber}.json"`);
     return f;
+  }
+
+  @Get('statements/:statementId/statement.pdf')
+  @Contract({ tag: TAG, summary: 'Relevé mensuel de la structure (PDF ; archivé avec son SHA-256 une fois émis, en-tête x-document-sha256)' })
+  async structurePdf(@Tenant() tenantId: TenantId, @Ability() ability: AppAbility, @CurrentUser() user: AuthenticatedUser, @Param('statementId', uuid('Le relevé')) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    return pdfFile(await this.documents.structureStatement(tenantId, ability, user, id), reply);
+  }
+
+  @Get('statements/:statementId/doctors/:practitionerId/statement.pdf')
+  @Contract({ tag: TAG, summary: 'Relevé mensuel d’un médecin traitant (PDF) : ses lignes et ses patients payés ; un médecin ne lit que le sien' })
+  async doctorPdf(
+    @Tenant() tenantId: TenantId,
+    @Ability() ability: AppAbility,
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('statementId', uuid('Le relevé')) id: string,
+    @Param('practitionerId', uuid('Le médecin')) practitionerId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return pdfFile(await this.documents.doctorStatement(tenantId, ability, user, id, practitionerId), reply);
   }
 }

@@ -5,6 +5,7 @@ import { PdfModule } from '../pdf/pdf.module';
 import { StatementRunsController } from './statement-runs.controller';
 import { StatementsController } from './statements.controller';
 import { createStatementsQueue, INDICATORS_QUEUE_TOKEN, STATEMENTS_QUEUE_TOKEN } from './statements.queue';
+import { StatementDocumentsService } from './statement-documents.service';
 import { StatementsService } from './statements.service';
 
 /** Issue #6 — monthly runs (queued), immutable statements, billing files and statement PDFs. */
@@ -13,6 +14,7 @@ import { StatementsService } from './statements.service';
   controllers: [StatementsController, StatementRunsController],
   providers: [
     StatementsService,
+    StatementDocumentsService,
     { provide: STATEMENTS_QUEUE_TOKEN, useFactory: createStatementsQueue },
     { provide: INDICATORS_QUEUE_TOKEN, useFactory: createIndicatorsQueue },
   ],
