@@ -372,6 +372,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reference-data/tariffs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tarifs conventionnels datés (NGAP/CCAM et majorations) avec leur source */
+        get: operations["Tariffs_list"];
+        put?: never;
+        /** Ajouter un tarif daté (équipe ipso) ; chevauchement d’un même code → 409, période ouverte antérieure close la veille */
+        post: operations["Tariffs_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/statement-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Avancement des calculs d’un mois, structure par structure (équipe ipso) */
+        get: operations["StatementRuns_progress"];
+        put?: never;
+        /** Lancer le calcul du mois pour toutes les structures actives (équipe ipso) */
+        post: operations["StatementRuns_runAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/structures": {
         parameters: {
             query?: never;
@@ -1041,6 +1077,365 @@ export interface paths {
         head?: never;
         /** Modifier un praticien (dont date de départ) */
         patch: operations["Structures_updatePractitioner"];
+        trace?: never;
+    };
+    "/structures/{structureId}/regularisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Régularisations de la structure, par année */
+        get: operations["Regularisations_list"];
+        put?: never;
+        /** Saisir le taux de fuite réel ou le montant hors structure d’une année (équipe ipso) ; une nouvelle saisie remplace la précédente tant que le COPIL n’a pas validé */
+        post: operations["Regularisations_enter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/structures/{structureId}/regularisations/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Régularisation d’une année */
+        get: operations["Regularisations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/structures/{structureId}/regularisations/{year}/copil-decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enregistrer la décision du COPIL annuel qui valide la régularisation (date de réunion, numéro de décision ; équipe ipso) */
+        post: operations["Regularisations_copilDecision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/structures/{structureId}/regularisations/{year}/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Émettre le relevé de régularisation (PDF archivé ; immuable ensuite ; équipe ipso) */
+        post: operations["Regularisations_issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/structures/{structureId}/regularisations/{year}/statement.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Relevé de régularisation émis (PDF) */
+        get: operations["Regularisations_document"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/structures/{structureId}/safeguard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Clause de sauvegarde de chaque médecin généraliste (vue provisoire au mois asOf ; un praticien ne voit que lui-même) */
+        get: operations["Safeguard_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/structures/{structureId}/safeguard/{practitionerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Détail mensuel d’un médecin : forfaits, valeur à l’acte, écart cumulé, compensation provisoire ou définitive, tarifs appliqués */
+        get: operations["Safeguard_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/structures/{structureId}/safeguard/{practitionerId}/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Émettre le relevé définitif (12 mois terminés, 12 relevés mensuels émis) ; déjà émis → 200, le même relevé */
+        post: operations["Safeguard_issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/structures/{structureId}/safeguard/{practitionerId}/statement.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Relevé PDF de clause de sauvegarde : le document archivé une fois émis, sinon un relevé provisoire */
+        get: operations["Safeguard_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/structures/{structureId}/statement-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Derniers calculs de la structure et leur avancement */
+        get: operations["Statements_runs"];
+        put?: never;
+        /** Lancer le calcul d’un mois (tâche de fond ; un double clic renvoie le calcul déjà en file) */
+        post: operations["Statements_requestRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/structures/{structureId}/statement-runs/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Avancement d’un calcul (file, en cours, terminé, échec avec le motif) */
+        get: operations["Statements_run"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/structures/{structureId}/statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Relevés de la structure, par mois et version */
+        get: operations["Statements_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/structures/{structureId}/statements/{statementId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Un relevé : lignes par médecin traitant, totaux, différence avec la version remplacée */
+        get: operations["Statements_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/structures/{structureId}/statements/{statementId}/billing.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Fichier de facturation (CSV Excel : point-virgule, BOM, virgule décimale) : une ligne par médecin × ligne de forfait */
+        get: operations["Statements_billingCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/structures/{structureId}/statements/{statementId}/billing.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Fichier de facturation (JSON, montants en centimes) */
+        get: operations["Statements_billingJson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/structures/{structureId}/statements/{statementId}/doctors/{practitionerId}/statement.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Relevé mensuel d’un médecin traitant (PDF) : ses lignes et ses patients payés ; un médecin ne lit que le sien */
+        get: operations["Statements_doctorPdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/structures/{structureId}/statements/{statementId}/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Émettre un relevé (brouillon → émis, ensuite immuable) ; une version corrigée exige son motif et remplace l’émise */
+        post: operations["Statements_issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/structures/{structureId}/statements/{statementId}/patients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Explication par patient : chaque ligne payée avec sa règle, ce qui n’est pas payé et pourquoi */
+        get: operations["Statements_patients"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/structures/{structureId}/statements/{statementId}/statement.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Relevé mensuel de la structure (PDF ; archivé avec son SHA-256 une fois émis, en-tête x-document-sha256) */
+        get: operations["Statements_structurePdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/structures/{structureId}/worklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Patients dont un forfait est en jeu dans l’horizon (critères à refaire, consommant, anniversaire, 9 mois obstétriques), avec le montant mensuel en jeu */
+        get: operations["Worklist_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/structures/{structureId}/worklist.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** La même liste en CSV pour Excel (séparateur ;, BOM UTF-8) */
+        get: operations["Worklist_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
 }
@@ -2158,6 +2553,231 @@ export interface operations {
                         rowCount: number;
                         sha256: string;
                     };
+                };
+            };
+        };
+    };
+    Tariffs_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        amountCents: number;
+                        code: string;
+                        createdAt: string;
+                        createdBy: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        label: string;
+                        source: string;
+                        validFrom: string;
+                        validTo: string | null;
+                    }[];
+                };
+            };
+        };
+    };
+    Tariffs_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Montant en centimes */
+                    amountCents: number;
+                    code: string;
+                    label: string;
+                    /** @description Convention / avenant et sa publication (JO, date) */
+                    source: string;
+                    /** Format: date */
+                    validFrom: string;
+                    validTo?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        amountCents: number;
+                        closedTariffId: string | null;
+                        code: string;
+                        createdAt: string;
+                        createdBy: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        label: string;
+                        source: string;
+                        validFrom: string;
+                        validTo: string | null;
+                    };
+                };
+            };
+        };
+    };
+    StatementRuns_progress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        errorCode: string | null;
+                        errorDetail: string | null;
+                        finishedAt: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        month: string;
+                        paramsVersion: string;
+                        progress: number;
+                        statementId: string | null;
+                        /** @enum {string} */
+                        status: "queued" | "running" | "done" | "failed";
+                        structureId?: string;
+                        structureName?: string;
+                    }[];
+                };
+            };
+        };
+    };
+    StatementRuns_runAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    month: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        errorCode: string | null;
+                        errorDetail: string | null;
+                        finishedAt: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        month: string;
+                        paramsVersion: string;
+                        progress: number;
+                        statementId: string | null;
+                        /** @enum {string} */
+                        status: "queued" | "running" | "done" | "failed";
+                        structureId?: string;
+                        structureName?: string;
+                    }[];
                 };
             };
         };
@@ -4822,6 +5442,1554 @@ export interface operations {
                         structureId: string;
                     };
                 };
+            };
+        };
+    };
+    Regularisations_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        copilDecision: {
+                            decisionNumber: string;
+                            meetingDate: string;
+                            recordedAt: string;
+                            recordedBy: string;
+                        } | null;
+                        /** @enum {string} */
+                        direction: "cnamPaysStructure" | "structurePaysBack" | "none";
+                        dueCents: number;
+                        entered: {
+                            at: string;
+                            by: string;
+                        };
+                        /** @description Forfaits bruts des relevés mensuels émis de l’année */
+                        forfaitGrossCents: number;
+                        /** @description Perte d’autonomie à domicile : hors taux de fuite */
+                        grossExemptCents: number;
+                        grossSubjectToLeakageCents: number;
+                        /** Format: uuid */
+                        id: string;
+                        input: {
+                            /** @enum {string} */
+                            kind: "realRate" | "outsideAmount";
+                            outsideAmountCents?: number;
+                            realRate?: string;
+                        };
+                        issued: {
+                            at: string;
+                            by: string;
+                            documentId: string;
+                        } | null;
+                        number: string;
+                        realRate: string;
+                        realRatePercent: string;
+                        receivedCents: number;
+                        /** @description Signé : > 0 l’Assurance Maladie verse, < 0 la structure reverse */
+                        regularisationCents: number;
+                        statementCount: number;
+                        /** @enum {string} */
+                        status: "entered" | "copil_validated" | "issued";
+                        /** Format: uuid */
+                        structureId: string;
+                        text: string;
+                        theoreticalRate: string;
+                        theoreticalRatePercent: string;
+                        /** @description Valeur d’un forfait de 100 € au taux réel (exemple du §8) */
+                        valueOf100EurosCents: number;
+                        year: number;
+                    }[];
+                };
+            };
+        };
+    };
+    Regularisations_enter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Taux de fuite réel communiqué par la CNAM, ex. "0.10" */
+                    realRate: string | number;
+                    year: number;
+                } | {
+                    /** @description Valeur AMO (centimes) des actes du périmètre réalisés hors de la structure pour ses patients consommants */
+                    outsideAmountCents: number;
+                    year: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        copilDecision: {
+                            decisionNumber: string;
+                            meetingDate: string;
+                            recordedAt: string;
+                            recordedBy: string;
+                        } | null;
+                        /** @enum {string} */
+                        direction: "cnamPaysStructure" | "structurePaysBack" | "none";
+                        dueCents: number;
+                        entered: {
+                            at: string;
+                            by: string;
+                        };
+                        /** @description Forfaits bruts des relevés mensuels émis de l’année */
+                        forfaitGrossCents: number;
+                        /** @description Perte d’autonomie à domicile : hors taux de fuite */
+                        grossExemptCents: number;
+                        grossSubjectToLeakageCents: number;
+                        /** Format: uuid */
+                        id: string;
+                        input: {
+                            /** @enum {string} */
+                            kind: "realRate" | "outsideAmount";
+                            outsideAmountCents?: number;
+                            realRate?: string;
+                        };
+                        issued: {
+                            at: string;
+                            by: string;
+                            documentId: string;
+                        } | null;
+                        number: string;
+                        realRate: string;
+                        realRatePercent: string;
+                        receivedCents: number;
+                        /** @description Signé : > 0 l’Assurance Maladie verse, < 0 la structure reverse */
+                        regularisationCents: number;
+                        statementCount: number;
+                        /** @enum {string} */
+                        status: "entered" | "copil_validated" | "issued";
+                        /** Format: uuid */
+                        structureId: string;
+                        text: string;
+                        theoreticalRate: string;
+                        theoreticalRatePercent: string;
+                        /** @description Valeur d’un forfait de 100 € au taux réel (exemple du §8) */
+                        valueOf100EurosCents: number;
+                        year: number;
+                    };
+                };
+            };
+        };
+    };
+    Regularisations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                structureId: string;
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        copilDecision: {
+                            decisionNumber: string;
+                            meetingDate: string;
+                            recordedAt: string;
+                            recordedBy: string;
+                        } | null;
+                        /** @enum {string} */
+                        direction: "cnamPaysStructure" | "structurePaysBack" | "none";
+                        dueCents: number;
+                        entered: {
+                            at: string;
+                            by: string;
+                        };
+                        /** @description Forfaits bruts des relevés mensuels émis de l’année */
+                        forfaitGrossCents: number;
+                        /** @description Perte d’autonomie à domicile : hors taux de fuite */
+                        grossExemptCents: number;
+                        grossSubjectToLeakageCents: number;
+                        /** Format: uuid */
+                        id: string;
+                        input: {
+                            /** @enum {string} */
+                            kind: "realRate" | "outsideAmount";
+                            outsideAmountCents?: number;
+                            realRate?: string;
+                        };
+                        issued: {
+                            at: string;
+                            by: string;
+                            documentId: string;
+                        } | null;
+                        number: string;
+                        realRate: string;
+                        realRatePercent: string;
+                        receivedCents: number;
+                        /** @description Signé : > 0 l’Assurance Maladie verse, < 0 la structure reverse */
+                        regularisationCents: number;
+                        statementCount: number;
+                        /** @enum {string} */
+                        status: "entered" | "copil_validated" | "issued";
+                        /** Format: uuid */
+                        structureId: string;
+                        text: string;
+                        theoreticalRate: string;
+                        theoreticalRatePercent: string;
+                        /** @description Valeur d’un forfait de 100 € au taux réel (exemple du §8) */
+                        valueOf100EurosCents: number;
+                        year: number;
+                    };
+                };
+            };
+        };
+    };
+    Regularisations_copilDecision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                structureId: string;
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Numéro de la décision du COPIL */
+                    decisionNumber: string;
+                    /**
+                     * Format: date
+                     * @description Date de la réunion du COPIL annuel
+                     */
+                    meetingDate: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        copilDecision: {
+                            decisionNumber: string;
+                            meetingDate: string;
+                            recordedAt: string;
+                            recordedBy: string;
+                        } | null;
+                        /** @enum {string} */
+                        direction: "cnamPaysStructure" | "structurePaysBack" | "none";
+                        dueCents: number;
+                        entered: {
+                            at: string;
+                            by: string;
+                        };
+                        /** @description Forfaits bruts des relevés mensuels émis de l’année */
+                        forfaitGrossCents: number;
+                        /** @description Perte d’autonomie à domicile : hors taux de fuite */
+                        grossExemptCents: number;
+                        grossSubjectToLeakageCents: number;
+                        /** Format: uuid */
+                        id: string;
+                        input: {
+                            /** @enum {string} */
+                            kind: "realRate" | "outsideAmount";
+                            outsideAmountCents?: number;
+                            realRate?: string;
+                        };
+                        issued: {
+                            at: string;
+                            by: string;
+                            documentId: string;
+                        } | null;
+                        number: string;
+                        realRate: string;
+                        realRatePercent: string;
+                        receivedCents: number;
+                        /** @description Signé : > 0 l’Assurance Maladie verse, < 0 la structure reverse */
+                        regularisationCents: number;
+                        statementCount: number;
+                        /** @enum {string} */
+                        status: "entered" | "copil_validated" | "issued";
+                        /** Format: uuid */
+                        structureId: string;
+                        text: string;
+                        theoreticalRate: string;
+                        theoreticalRatePercent: string;
+                        /** @description Valeur d’un forfait de 100 € au taux réel (exemple du §8) */
+                        valueOf100EurosCents: number;
+                        year: number;
+                    };
+                };
+            };
+        };
+    };
+    Regularisations_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                structureId: string;
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        copilDecision: {
+                            decisionNumber: string;
+                            meetingDate: string;
+                            recordedAt: string;
+                            recordedBy: string;
+                        } | null;
+                        /** @enum {string} */
+                        direction: "cnamPaysStructure" | "structurePaysBack" | "none";
+                        dueCents: number;
+                        entered: {
+                            at: string;
+                            by: string;
+                        };
+                        /** @description Forfaits bruts des relevés mensuels émis de l’année */
+                        forfaitGrossCents: number;
+                        /** @description Perte d’autonomie à domicile : hors taux de fuite */
+                        grossExemptCents: number;
+                        grossSubjectToLeakageCents: number;
+                        /** Format: uuid */
+                        id: string;
+                        input: {
+                            /** @enum {string} */
+                            kind: "realRate" | "outsideAmount";
+                            outsideAmountCents?: number;
+                            realRate?: string;
+                        };
+                        issued: {
+                            at: string;
+                            by: string;
+                            documentId: string;
+                        } | null;
+                        number: string;
+                        realRate: string;
+                        realRatePercent: string;
+                        receivedCents: number;
+                        /** @description Signé : > 0 l’Assurance Maladie verse, < 0 la structure reverse */
+                        regularisationCents: number;
+                        statementCount: number;
+                        /** @enum {string} */
+                        status: "entered" | "copil_validated" | "issued";
+                        /** Format: uuid */
+                        structureId: string;
+                        text: string;
+                        theoreticalRate: string;
+                        theoreticalRatePercent: string;
+                        /** @description Valeur d’un forfait de 100 € au taux réel (exemple du §8) */
+                        valueOf100EurosCents: number;
+                        year: number;
+                    };
+                };
+            };
+        };
+    };
+    Regularisations_document: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                structureId: string;
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Safeguard_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        asOf: string;
+                        doctors: {
+                            asOfMonth: string | null;
+                            final: boolean;
+                            firstName: string;
+                            joinedOn: string;
+                            lastName: string;
+                            /** Format: uuid */
+                            practitionerId: string;
+                            rpps: string;
+                            statementId: string | null;
+                            /** @enum {string} */
+                            status: "not_started" | "in_progress" | "complete" | "issued";
+                            totals: {
+                                compensationCents: number;
+                                differenceCents: number;
+                                feeForServiceCents: number;
+                                forfaitNetCents: number;
+                            };
+                            windowEnd: string;
+                            windowStart: string;
+                        }[];
+                        entryDate: string;
+                        /**
+                         * @description actsByDoctor: acts the doctor performed for included patients; actsOnDoctorMtPatients: acts by anyone in the structure on the doctor’s MT patients (RULES §5)
+                         * @enum {string}
+                         */
+                        method: "actsByDoctor" | "actsOnDoctorMtPatients";
+                        /** Format: uuid */
+                        structureId: string;
+                    };
+                };
+            };
+        };
+    };
+    Safeguard_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                practitionerId: string;
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        asOfMonth: string | null;
+                        final: boolean;
+                        firstName: string;
+                        ignoredActs: {
+                            [key: string]: number;
+                        };
+                        issued: {
+                            /** Format: uuid */
+                            documentId: string;
+                            /** Format: uuid */
+                            id: string;
+                            issuedAt: string;
+                            issuedBy: string | null;
+                            number: string;
+                            sha256: string;
+                        } | null;
+                        joinedOn: string;
+                        lastName: string;
+                        /**
+                         * @description actsByDoctor: acts the doctor performed for included patients; actsOnDoctorMtPatients: acts by anyone in the structure on the doctor’s MT patients (RULES §5)
+                         * @enum {string}
+                         */
+                        method: "actsByDoctor" | "actsOnDoctorMtPatients";
+                        months: {
+                            cumulativeFeeForServiceCents: number;
+                            cumulativeForfaitCents: number;
+                            feeForServiceCents: number;
+                            forfaitNetCents: number;
+                            month: string;
+                            monthlyStatement: {
+                                /** Format: uuid */
+                                id: string;
+                                number: string;
+                                version: number;
+                            } | null;
+                            /** @description max(0, running difference) */
+                            provisionalCompensationCents: number;
+                            /** @description cumulative fee-for-service − cumulative forfaits */
+                            runningDifferenceCents: number;
+                        }[];
+                        paramsVersion: string;
+                        /** Format: uuid */
+                        practitionerId: string;
+                        rpps: string;
+                        statementId: string | null;
+                        /** @enum {string} */
+                        status: "not_started" | "in_progress" | "complete" | "issued";
+                        /** Format: uuid */
+                        structureId: string;
+                        tariffs: {
+                            amountCents: number;
+                            code: string;
+                            /** Format: uuid */
+                            id: string;
+                            label: string;
+                            source: string;
+                            validFrom: string;
+                            validTo: string | null;
+                        }[];
+                        tariffVersion: string;
+                        totals: {
+                            compensationCents: number;
+                            differenceCents: number;
+                            feeForServiceCents: number;
+                            forfaitNetCents: number;
+                        };
+                        windowEnd: string;
+                        windowStart: string;
+                    };
+                };
+            };
+        };
+    };
+    Safeguard_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                practitionerId: string;
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        asOfMonth: string | null;
+                        final: boolean;
+                        firstName: string;
+                        ignoredActs: {
+                            [key: string]: number;
+                        };
+                        issued: {
+                            /** Format: uuid */
+                            documentId: string;
+                            /** Format: uuid */
+                            id: string;
+                            issuedAt: string;
+                            issuedBy: string | null;
+                            number: string;
+                            sha256: string;
+                        } | null;
+                        joinedOn: string;
+                        lastName: string;
+                        /**
+                         * @description actsByDoctor: acts the doctor performed for included patients; actsOnDoctorMtPatients: acts by anyone in the structure on the doctor’s MT patients (RULES §5)
+                         * @enum {string}
+                         */
+                        method: "actsByDoctor" | "actsOnDoctorMtPatients";
+                        months: {
+                            cumulativeFeeForServiceCents: number;
+                            cumulativeForfaitCents: number;
+                            feeForServiceCents: number;
+                            forfaitNetCents: number;
+                            month: string;
+                            monthlyStatement: {
+                                /** Format: uuid */
+                                id: string;
+                                number: string;
+                                version: number;
+                            } | null;
+                            /** @description max(0, running difference) */
+                            provisionalCompensationCents: number;
+                            /** @description cumulative fee-for-service − cumulative forfaits */
+                            runningDifferenceCents: number;
+                        }[];
+                        paramsVersion: string;
+                        /** Format: uuid */
+                        practitionerId: string;
+                        rpps: string;
+                        statementId: string | null;
+                        /** @enum {string} */
+                        status: "not_started" | "in_progress" | "complete" | "issued";
+                        /** Format: uuid */
+                        structureId: string;
+                        tariffs: {
+                            amountCents: number;
+                            code: string;
+                            /** Format: uuid */
+                            id: string;
+                            label: string;
+                            source: string;
+                            validFrom: string;
+                            validTo: string | null;
+                        }[];
+                        tariffVersion: string;
+                        totals: {
+                            compensationCents: number;
+                            differenceCents: number;
+                            feeForServiceCents: number;
+                            forfaitNetCents: number;
+                        };
+                        windowEnd: string;
+                        windowStart: string;
+                    };
+                };
+            };
+        };
+    };
+    Safeguard_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                practitionerId: string;
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Statements_runs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        errorCode: string | null;
+                        errorDetail: string | null;
+                        finishedAt: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        month: string;
+                        paramsVersion: string;
+                        progress: number;
+                        statementId: string | null;
+                        /** @enum {string} */
+                        status: "queued" | "running" | "done" | "failed";
+                        structureId?: string;
+                        structureName?: string;
+                    }[];
+                };
+            };
+        };
+    };
+    Statements_requestRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    month: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        duplicate: boolean;
+                        run: {
+                            createdAt: string;
+                            errorCode: string | null;
+                            errorDetail: string | null;
+                            finishedAt: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            month: string;
+                            paramsVersion: string;
+                            progress: number;
+                            statementId: string | null;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "done" | "failed";
+                            structureId?: string;
+                            structureName?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    Statements_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        errorCode: string | null;
+                        errorDetail: string | null;
+                        finishedAt: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        month: string;
+                        paramsVersion: string;
+                        progress: number;
+                        statementId: string | null;
+                        /** @enum {string} */
+                        status: "queued" | "running" | "done" | "failed";
+                        structureId?: string;
+                        structureName?: string;
+                    };
+                };
+            };
+        };
+    };
+    Statements_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        correctionReason: string | null;
+                        createdAt: string;
+                        gridVersion: string;
+                        grossCents: number;
+                        /** Format: uuid */
+                        id: string;
+                        issuedAt: string | null;
+                        month: string;
+                        netCents: number;
+                        number: string;
+                        /** @enum {string} */
+                        status: "draft" | "issued" | "superseded";
+                        supersedesId: string | null;
+                        theoreticalLeakageRate: string;
+                        version: number;
+                    }[];
+                };
+            };
+        };
+    };
+    Statements_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                statementId: string;
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        correctionReason: string | null;
+                        createdAt: string;
+                        diff: {
+                            deltaCents: number;
+                            lines: {
+                                after: {
+                                    amountCents: number;
+                                    patientCount: number;
+                                } | null;
+                                before: {
+                                    amountCents: number;
+                                    patientCount: number;
+                                } | null;
+                                deltaCents: number;
+                                lineCode: string;
+                                practitionerId: string;
+                            }[];
+                            netAfterCents: number;
+                            netBeforeCents: number;
+                            supersedesNumber: string;
+                        } | null;
+                        doctors: {
+                            lines: {
+                                amountCents: number;
+                                code: string;
+                                label: string;
+                                patientCount: number;
+                                unitGrossCents: number;
+                                unitNetCents: number;
+                            }[];
+                            name: string;
+                            netCents: number;
+                            practitionerId: string;
+                            rpps: string;
+                        }[];
+                        gridVersion: string;
+                        grossCents: number;
+                        /** Format: uuid */
+                        id: string;
+                        inputFingerprint: string;
+                        issuedAt: string | null;
+                        month: string;
+                        netCents: number;
+                        number: string;
+                        patientsCovered: number;
+                        patientsPaid: number;
+                        /** @enum {string} */
+                        status: "draft" | "issued" | "superseded";
+                        supersedesId: string | null;
+                        theoreticalLeakageRate: string;
+                        version: number;
+                    };
+                };
+            };
+        };
+    };
+    Statements_billingCsv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                statementId: string;
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Statements_billingJson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                statementId: string;
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Statements_doctorPdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                practitionerId: string;
+                statementId: string;
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Statements_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                statementId: string;
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        correctionReason: string | null;
+                        createdAt: string;
+                        gridVersion: string;
+                        grossCents: number;
+                        /** Format: uuid */
+                        id: string;
+                        issuedAt: string | null;
+                        month: string;
+                        netCents: number;
+                        number: string;
+                        /** @enum {string} */
+                        status: "draft" | "issued" | "superseded";
+                        supersedesId: string | null;
+                        theoreticalLeakageRate: string;
+                        version: number;
+                    };
+                };
+            };
+        };
+    };
+    Statements_patients: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                statementId: string;
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        explanation: {
+                            [key: string]: unknown;
+                        };
+                        externalId: string;
+                        grossCents: number;
+                        lines: unknown[];
+                        mtRpps: string;
+                        netCents: number;
+                        patientId: string;
+                        status: string;
+                    }[];
+                };
+            };
+        };
+    };
+    Statements_structurePdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                statementId: string;
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Worklist_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        asOf: string;
+                        horizonDays: number;
+                        items: {
+                            action: string;
+                            /** @description Montant mensuel net en jeu, au taux de fuite théorique de la structure */
+                            amountAtStakeCents: number;
+                            /** @description La date qui compte (fin de validité, fin de la fenêtre de 24 mois, anniversaire, fin des 9 mois) */
+                            date: string;
+                            /** @description Jours entre la date de référence et la date qui compte (négatif : dépassée) */
+                            daysLeft: number;
+                            /** @enum {string} */
+                            kind: "mentalHealthAssessment" | "cvRiskAssessment" | "iadlAssessment" | "mdphAssessment" | "consommantEnding" | "anniversaryNeverSeen" | "obstetricCap";
+                            kindLabel: string;
+                            /** @description Lignes du forfait en jeu (codes de la grille) */
+                            lines: string[];
+                            /** @description Premier mois non payé sans action (AAAA-MM) */
+                            lostFromMonth: string | null;
+                            mtName: string | null;
+                            mtRpps: string | null;
+                            /** @description Identifiant patient de la structure (jamais le nom ni le NIR) */
+                            patientId: string;
+                        }[];
+                        notice: string | null;
+                        /** @description Praticien : seulement ses patients médecin traitant */
+                        restrictedToMtRpps: string | null;
+                        sort: string;
+                        structureId: string;
+                        theoreticalRate: string | null;
+                        totals: {
+                            amountAtStakeCents: number;
+                            items: number;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    Worklist_csv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
