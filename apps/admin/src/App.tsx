@@ -5,7 +5,9 @@ import { messageOf } from './api/problem';
 import { canOpenStructure, canReadCandidacies, canReadIndicators, isCopil, isPlatformStaff } from './auth/access';
 import { useAuth, useMe } from './auth/AuthProvider';
 import { AppLayout, useCurrentStructure } from './layout/AppLayout';
-import { CandidaciesPage, IndicatorsPage, PatientsPage, StatementsPage } from './pages/Placeholders';
+import { ProgrammePage } from './copil/ProgrammePage';
+import { StructureIndicatorsPage } from './copil/StructureIndicatorsPage';
+import { CandidaciesPage, PatientsPage, StatementsPage } from './pages/Placeholders';
 import { SignInPage } from './pages/SignInPage';
 import { ForbiddenPage, NotFoundPage } from './pages/StatusPages';
 import { StructurePage } from './pages/StructurePage';
@@ -83,7 +85,8 @@ export function App() {
         <Route path="structures/:structureId/patientele" element={<StructureScope><PatientsPage /></StructureScope>} />
         <Route path="structures/:structureId/releves" element={<StructureScope><StatementsPage /></StructureScope>} />
         <Route path="candidatures" element={<Allowed when={canReadCandidacies}><CandidaciesPage /></Allowed>} />
-        <Route path="indicateurs" element={<Allowed when={canReadIndicators}><IndicatorsPage /></Allowed>} />
+        <Route path="indicateurs" element={<Allowed when={canReadIndicators}><ProgrammePage /></Allowed>} />
+        <Route path="indicateurs/structures" element={<Allowed when={canReadIndicators}><StructureIndicatorsPage /></Allowed>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

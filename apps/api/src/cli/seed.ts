@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { hashPassword } from '../auth/passwords';
 import { generateTotpSecret, totpAt } from '../auth/totp';
 import { seedCandidacyDemo } from '../candidacies/demo-seed';
+import { seedIndicatorDemo } from '../indicators/demo-seed';
 
 export const DEMO_PASSWORD = 'Demo-MTR2-2026!';
 export const DEMO = {
@@ -96,6 +97,8 @@ export async function seedDemo(ds: DataSource): Promise<{ email: string; role: s
     }
     const [ipso] = await em.query(`SELECT id FROM users WHERE email = 'ipso@demo-mtr2.fr'`);
     await seedCandidacyDemo(em, { tilleuls: DEMO.externalStructure, causse: DEMO.causseStructure, ipsoUserId: ipso?.id ?? null });
+    // Issue #7/#8 demo: aggregated indicators (no patient) so the COPIL pages show figures and "< 11".
+    await seedIndicatorDemo(em, [DEMO.ipsoStructure, DEMO.externalStructure]);
   });
   return printed;
 }
