@@ -5,9 +5,12 @@ import { messageOf } from './api/problem';
 import { canOpenStructure, canReadCandidacies, canReadIndicators, isCopil, isPlatformStaff } from './auth/access';
 import { useAuth, useMe } from './auth/AuthProvider';
 import { AppLayout, useCurrentStructure } from './layout/AppLayout';
+import { CandidacyPage } from './candidacies/CandidacyPage';
+import { PipelinePage } from './candidacies/PipelinePage';
+import { ReferenceDataPage } from './candidacies/ReferenceDataPage';
 import { ProgrammePage } from './copil/ProgrammePage';
 import { StructureIndicatorsPage } from './copil/StructureIndicatorsPage';
-import { CandidaciesPage, PatientsPage, StatementsPage } from './pages/Placeholders';
+import { PatientsPage, StatementsPage } from './pages/Placeholders';
 import { SignInPage } from './pages/SignInPage';
 import { ForbiddenPage, NotFoundPage } from './pages/StatusPages';
 import { StructurePage } from './pages/StructurePage';
@@ -84,7 +87,9 @@ export function App() {
         <Route path="structures/:structureId/praticiens" element={<StructureScope><StructurePage /></StructureScope>} />
         <Route path="structures/:structureId/patientele" element={<StructureScope><PatientsPage /></StructureScope>} />
         <Route path="structures/:structureId/releves" element={<StructureScope><StatementsPage /></StructureScope>} />
-        <Route path="candidatures" element={<Allowed when={canReadCandidacies}><CandidaciesPage /></Allowed>} />
+        <Route path="candidatures" element={<Allowed when={canReadCandidacies}><PipelinePage /></Allowed>} />
+        <Route path="candidatures/:structureId" element={<Allowed when={canReadCandidacies}><CandidacyPage /></Allowed>} />
+        <Route path="donnees-de-reference" element={<Allowed when={canReadCandidacies}><ReferenceDataPage /></Allowed>} />
         <Route path="indicateurs" element={<Allowed when={canReadIndicators}><ProgrammePage /></Allowed>} />
         <Route path="indicateurs/structures" element={<Allowed when={canReadIndicators}><StructureIndicatorsPage /></Allowed>} />
         <Route path="*" element={<NotFoundPage />} />

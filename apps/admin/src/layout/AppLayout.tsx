@@ -34,7 +34,7 @@ export function useCurrentStructure(me: Me): [string | null, (id: string) => voi
 export function navigationFor(me: Me, structureId: string | null): NavItem[] {
   const items: NavItem[] = [];
   if (isPlatformStaff(me) || isCopil(me)) items.push({ to: '/structures', label: 'Structures', end: true });
-  if (canReadCandidacies(me)) items.push({ to: '/candidatures', label: 'Candidatures' });
+  if (canReadCandidacies(me)) items.push({ to: '/candidatures', label: 'Candidatures' }, { to: '/donnees-de-reference', label: 'Données de référence INSEE' });
   if (canReadIndicators(me)) items.push({ to: '/indicateurs', label: 'Indicateurs COPIL' });
   if (structureId && !isPlatformStaff(me)) {
     items.push(
