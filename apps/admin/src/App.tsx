@@ -10,7 +10,9 @@ import { PipelinePage } from './candidacies/PipelinePage';
 import { ReferenceDataPage } from './candidacies/ReferenceDataPage';
 import { ProgrammePage } from './copil/ProgrammePage';
 import { StructureIndicatorsPage } from './copil/StructureIndicatorsPage';
-import { PatientsPage, StatementsPage } from './pages/Placeholders';
+import { ImportWizardPage } from './imports/ImportWizardPage';
+import { PatientsPage } from './imports/PatientsPage';
+import { StatementsPage } from './pages/Placeholders';
 import { SignInPage } from './pages/SignInPage';
 import { ForbiddenPage, NotFoundPage } from './pages/StatusPages';
 import { StructurePage } from './pages/StructurePage';
@@ -86,6 +88,7 @@ export function App() {
         <Route path="structures/:structureId" element={<StructureScope><StructurePage /></StructureScope>} />
         <Route path="structures/:structureId/praticiens" element={<StructureScope><StructurePage /></StructureScope>} />
         <Route path="structures/:structureId/patientele" element={<StructureScope><PatientsPage /></StructureScope>} />
+        <Route path="structures/:structureId/patientele/import" element={<StructureScope><ImportWizardPage /></StructureScope>} />
         <Route path="structures/:structureId/releves" element={<StructureScope><StatementsPage /></StructureScope>} />
         <Route path="candidatures" element={<Allowed when={canReadCandidacies}><PipelinePage /></Allowed>} />
         <Route path="candidatures/:structureId" element={<Allowed when={canReadCandidacies}><CandidacyPage /></Allowed>} />
