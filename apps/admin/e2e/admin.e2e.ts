@@ -264,6 +264,8 @@ describe('COPIL indicators (issue #8 §4)', () => {
 
     await page.setViewportSize({ width: 768, height: 1024 });
     await checkPage(page, '18-copil-indicateurs-tablette');
+    // Tablet: wide tables scroll inside their focusable region, the page never scrolls sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(768);
   });
 });
 

@@ -15,7 +15,7 @@ export interface FigureColumn<T> {
 export function FigureTable<T>({ caption, columns, rows, rowKey }: { caption: string; columns: FigureColumn<T>[]; rows: T[]; rowKey: (row: T) => string }) {
   return (
     // A keyboard-focusable scroll region (WCAG 2.1.1: narrow screens scroll the table sideways).
-    <div role="region" aria-label={caption} tabIndex={0} style={{ overflowX: 'auto' }}>
+    <div role="region" aria-label={caption} tabIndex={0} style={{ position: 'relative', overflowX: 'auto' }}>
       <Table miw={420} striped verticalSpacing="xs" withTableBorder>
         <Table.Caption style={{ captionSide: 'top', textAlign: 'left', fontWeight: 600, color: '#212529' }}>{caption}</Table.Caption>
         <Table.Thead>

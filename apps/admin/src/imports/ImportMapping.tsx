@@ -14,7 +14,7 @@ export function ImportMapping({ kind, headers, mapping, onChange }: { kind: Impo
   const unused = headers.filter((h) => h && !Object.values(mapping).includes(h));
   return (
     <div>
-      <div role="region" aria-label="Correspondance des colonnes" tabIndex={0} style={{ overflowX: 'auto' }}>
+      <div role="region" aria-label="Correspondance des colonnes" tabIndex={0} style={{ position: 'relative', overflowX: 'auto' }}>
         <Table miw={520} verticalSpacing="xs" withTableBorder>
           <Table.Caption style={{ captionSide: 'top', textAlign: 'left', fontWeight: 600, color: '#212529' }}>Correspondance des colonnes</Table.Caption>
           <Table.Thead>

@@ -394,7 +394,7 @@ function ReportView({ r, structureId }: { r: Report; structureId: string }) {
 
 function IssueTable({ caption, issues }: { caption: string; issues: Report['errors'] }) {
   return (
-    <div role="region" aria-label={caption} tabIndex={0} style={{ overflowX: 'auto', maxHeight: 420 }}>
+    <div role="region" aria-label={caption} tabIndex={0} style={{ position: 'relative', overflowX: 'auto', maxHeight: 420 }}>
       <Table miw={560} striped withTableBorder verticalSpacing="xs">
         <Table.Caption style={{ captionSide: 'top', textAlign: 'left', position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }}>{caption}</Table.Caption>
         <Table.Thead>
