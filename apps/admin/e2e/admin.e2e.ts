@@ -377,3 +377,32 @@ describe('coordinator patient import (issue #8 §3)', () => {
     await checkPage(page, '27-patientele-recherche');
   });
 });
+
+describe('audit questionnaire (issue #8 §2–§3)', () => {
+  it('ipso opens the questionnaire; the coordinator answers with autosave and sees the section progress', async () => {
+    await signIn(page, baseUrl, 'ipso@demo-mtr2.fr', totpSecrets['ipso@demo-mtr2.fr']);
+    await page.goto(`${baseUrl}/candidatures/${structures.tilleuls}/audit`);
+    await page.getByRole('button', { name: 'Ouvrir le questionnaire à la structure' }).click();
+    await page.getByRole('button', { name: /I\. activité médicale/ }).waitFor();
+    await checkPage(page, '28-audit-revue-ipso');
+
+    await page.evaluate(() => sessionStorage.clear());
+    await signIn(page, baseUrl, 'coord.tilleuls@demo-mtr2.fr');
+    await page.getByRole('link', { name: 'Questionnaire d’audit' }).click();
+    const section = page.getByRole('button', { name: /I\. activité médicale/ });
+    await section.waitFor();
+    expect(await section.textContent()).toContain('0/12');
+    const first = page.getByLabel(/Comment l'aspect prévention est-il intégré/);
+    await first.fill('Consultations de prévention dédiées, rappels vaccinaux dans le logiciel.');
+    await page.keyboard.press('Tab');
+    await page.getByText(/^enregistré à \d{2}:\d{2}:\d{2}$/).first().waitFor();
+    await expect.poll(() => section.textContent()).toContain('1/12');
+    await page.getByLabel(/Existe-t-il des créneaux dédiés/).selectOption({ index: 1 });
+    await expect.poll(() => section.textContent()).toContain('2/12');
+    await page.getByText(/Toutes vos réponses sont enregistrées \(dernière à \d{2}:\d{2}:\d{2}\)/).waitFor();
+    // Saved on the server: a reload shows the answer.
+    await page.reload();
+    await expect.poll(() => page.getByLabel(/Comment l'aspect prévention est-il intégré/).inputValue()).toContain('Consultations de prévention');
+    await checkPage(page, '29-audit-questionnaire');
+  });
+});

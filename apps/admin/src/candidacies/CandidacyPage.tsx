@@ -41,9 +41,14 @@ export function CandidacyPage() {
   return (
     <>
       <PageTitle>{c ? `Candidature — ${c.structureName}` : 'Candidature'}</PageTitle>
-      <Anchor component={Link} to="/candidatures" mb="md" display="inline-block">
-        ← Retour au pipeline des candidatures
-      </Anchor>
+      <Group mb="md" gap="lg">
+        <Anchor component={Link} to="/candidatures">
+          ← Retour au pipeline des candidatures
+        </Anchor>
+        <Anchor component={Link} to={`/candidatures/${structureId}/audit`}>
+          Revue de l’audit (annexe 6)
+        </Anchor>
+      </Group>
       <QueryState isPending={candidacy.isPending} error={candidacy.error} retry={() => void candidacy.refetch()} what="de la candidature" />
       {c && (
         <Stack gap="lg">

@@ -39,6 +39,7 @@ export function navigationFor(me: Me, structureId: string | null): NavItem[] {
   if (structureId && !isPlatformStaff(me)) {
     items.push(
       { to: `/structures/${structureId}`, label: 'Ma structure et ses praticiens', end: true },
+      { to: `/structures/${structureId}/audit`, label: 'Questionnaire d’audit' },
       { to: `/structures/${structureId}/patientele`, label: 'Patientèle' },
       { to: `/structures/${structureId}/releves`, label: 'Relevés mensuels' },
     );
