@@ -1,4 +1,4 @@
-import { Button, Group, NativeSelect, Radio, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Group, NativeSelect, Radio, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useId, useState } from 'react';
 import { formatBytes } from '../format';
 import { acceptedTypes, extensionValue, type AnswerValue, type QItem } from './questionnaire';
@@ -170,13 +170,5 @@ export function QuestionItem({
         {save.state === 'saving' ? 'Enregistrement…' : save.state === 'saved' ? savedAt(save.at) : ''}
       </Text>
     </div>
-  );
-}
-
-export function RetryButton({ onClick }: { onClick: () => void }) {
-  return (
-    <Button size="xs" variant="outline" color="red" onClick={onClick}>
-      Réessayer
-    </Button>
   );
 }

@@ -7,7 +7,6 @@ import { downloadFile } from '../api/download';
 import { ApiError, messageOf } from '../api/problem';
 import type { ApiData } from '../api/types';
 import { useAuth } from '../auth/AuthProvider';
-import { EmptyState } from '../components/EmptyState';
 import { PageTitle } from '../components/PageTitle';
 import { QueryState } from '../components/QueryState';
 import { formatBytes, formatDate, formatDateTime } from '../format';
@@ -371,8 +370,4 @@ function TransitionForm({ c, next, onDone }: { c: Candidacy; next: Next; onDone:
       </Group>
     </Stack>
   );
-}
-
-export function CandidacyMissing() {
-  return <EmptyState title="Aucune candidature">Cette structure n’a pas de candidature ouverte.</EmptyState>;
 }

@@ -1,4 +1,4 @@
-import { Alert, Badge, List, NativeSelect, Table, Text } from '@mantine/core';
+import { Alert, Badge, NativeSelect, Table, Text } from '@mantine/core';
 import { COLUMNS, mappingProblems, type ImportKind, type Mapping } from './columns';
 
 const NONE = '';
@@ -71,10 +71,7 @@ export function ImportMapping({ kind, headers, mapping, onChange }: { kind: Impo
       )}
       {unused.length > 0 && (
         <Text size="sm" mt="sm">
-          En-têtes du fichier ignorés :{' '}
-          <List component="span" style={{ display: 'inline' }}>
-            {unused.join(', ')}
-          </List>
+          En-têtes du fichier ignorés : {unused.join(', ')}.
         </Text>
       )}
     </div>
