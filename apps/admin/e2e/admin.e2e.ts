@@ -319,6 +319,9 @@ describe('ipso candidacy pipeline (issue #8 §2)', () => {
     await step('Transmission au CTIS');
     await page.locator('.mantine-Badge-root', { hasText: 'Soumise au CTIS' }).first().waitFor();
     await page.getByText('Décision d’approbation du CTIS').first().waitFor();
+    const dossier = await downloaded(page, () => page.getByRole('button', { name: 'Générer et télécharger le dossier PDF' }).click());
+    expect(dossier.body.subarray(0, 5).toString()).toBe('%PDF-');
+    await page.getByText(/^Dossier généré le/).waitFor();
     await checkPage(page, '21-candidature-soumise-ctis');
 
     await page.getByRole('link', { name: 'Données de référence INSEE' }).click();

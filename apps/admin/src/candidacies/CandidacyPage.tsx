@@ -75,6 +75,7 @@ export function CandidacyPage() {
               </Title>
               <History c={c} />
               <Documents c={c} structureId={structureId} />
+              <Dossier structureId={structureId} />
             </Paper>
           </SimpleGrid>
         </Stack>
@@ -368,6 +369,46 @@ function TransitionForm({ c, next, onDone }: { c: Candidacy; next: Next; onDone:
           Confirmer : {next.label}
         </Button>
       </Group>
+    </Stack>
+  );
+}
+
+/** The COPIL/CTIS dossier PDF: generated and archived by the API (immutable, SHA-256), then downloaded. */
+function Dossier({ structureId }: { structureId: string }) {
+  const { api } = useAuth();
+  const [error, setError] = useState<string | null>(null);
+  const make = useMutation({
+    mutationFn: async () => {
+      const archived = (await call(api.POST('/structures/{structureId}/candidacy/dossier', { params: { path: { structureId } } }))) as unknown as { sha256: string; generatedAt: string };
+      await downloadFile(api, `/structures/${structureId}/candidacy/dossier`, {}, 'dossier-candidature.pdf');
+      return archived;
+    },
+    onError: (e: unknown) => setError(messageOf(e)),
+    onMutate: () => setError(null),
+  });
+  return (
+    <Stack gap="xs" mt="lg" component="section" aria-labelledby="dossier">
+      <Title order={3} size="h4" id="dossier">
+        Dossier COPIL / CTIS
+      </Title>
+      <Text size="sm">Le dossier PDF reprend l’identité, l’éligibilité, l’historique et les documents ; chaque version générée est archivée avec son empreinte SHA-256.</Text>
+      <Group>
+        <Button size="sm" variant="outline" loading={make.isPending} onClick={() => make.mutate()}>
+          Générer et télécharger le dossier PDF
+        </Button>
+      </Group>
+      <div aria-live="polite">
+        {make.data && (
+          <Text size="sm" c="#1b5e20">
+            Dossier généré le {formatDateTime(make.data.generatedAt)} (SHA-256 {make.data.sha256.slice(0, 12)}…).
+          </Text>
+        )}
+        {error && (
+          <Text size="sm" c="red.9" role="alert">
+            Dossier non généré : {error}
+          </Text>
+        )}
+      </div>
     </Stack>
   );
 }
