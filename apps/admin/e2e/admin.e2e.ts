@@ -58,6 +58,9 @@ describe('coordinator', () => {
     await page.waitForURL(`**/structures/${structures.tilleuls}`);
     await page.getByRole('heading', { level: 1, name: 'Maison de santé des Tilleuls' }).waitFor();
     await rows(page).first().waitFor();
+    // Home of the coordinator: the structure's state and what to do next (audit in progress).
+    await page.getByRole('heading', { name: 'Prochaines étapes' }).waitFor();
+    await page.getByRole('region', { name: 'Prochaines étapes' }).getByRole('link', { name: 'questionnaire d’audit' }).waitFor();
     await checkPage(page, '02-coordination-structure');
 
     // Only their structure: the list has one row, another structure's page is refused.
@@ -93,7 +96,7 @@ describe('coordinator', () => {
     await page.getByRole('cell', { name: 'LAMBERT Zoé' }).waitFor();
     await checkPage(page, '05-praticien-ajoute');
 
-    await page.getByRole('link', { name: 'Patientèle' }).click();
+    await page.getByRole('link', { name: 'Patientèle', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Patientèle' }).waitFor();
     await page.getByRole('link', { name: 'Importer des données' }).waitFor();
     await checkPage(page, '06-patientele');
@@ -337,7 +340,7 @@ describe('coordinator patient import (issue #8 §3)', () => {
     const bad = header + 'E2E-1;Martin;Paul;12/04/1970;M;10000000009\nE2E-2;Durand;Léa;31/02/1980;F;10000000009\n';
     const good = bad.replace('31/02/1980', '28/02/1980');
     await signIn(page, baseUrl, 'coord.tilleuls@demo-mtr2.fr');
-    await page.getByRole('link', { name: 'Patientèle' }).click();
+    await page.getByRole('link', { name: 'Patientèle', exact: true }).click();
     await page.getByRole('link', { name: 'Importer des données' }).click();
     await page.getByRole('heading', { level: 1, name: 'Importer des données patients' }).waitFor();
     await checkPage(page, '23-import-fichier');

@@ -5,7 +5,7 @@ import { useMemo, useState } from 'react';
 import { useParams } from 'react-router';
 import type { Practitioner, PractitionerInput, PractitionerUpdate, Structure } from '@mtr/api-contracts';
 import { call } from '../api/client';
-import { canEditPractitioners } from '../auth/access';
+import { canEditPractitioners, membershipOf } from '../auth/access';
 import { useAuth, useMe } from '../auth/AuthProvider';
 import { DataTable } from '../components/DataTable';
 import { EmptyState } from '../components/EmptyState';
@@ -14,6 +14,7 @@ import { PractitionerForm } from '../components/PractitionerForm';
 import { QueryState } from '../components/QueryState';
 import { formatDate, formatPercent, yesNo } from '../format';
 import { LEGAL_FORM_LABELS, PROFESSION_LABELS, labelOf } from '../labels';
+import { NextSteps } from './NextSteps';
 import { StateBadge } from './StructuresPage';
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
@@ -115,6 +116,7 @@ export function StructurePage() {
           </SimpleGrid>
         </Paper>
       )}
+      {s && membershipOf(me, structureId) && <NextSteps state={s.state} structureId={structureId} />}
       <Stack component="section" aria-labelledby="praticiens" gap="sm">
         <Group justify="space-between">
           <Title order={2} size="h3" id="praticiens">
