@@ -1,11 +1,11 @@
-import { Button, Group, Modal, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Button, Group, Modal, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import type { Practitioner, PractitionerInput, PractitionerUpdate, Structure } from '@mtr/api-contracts';
 import { call } from '../api/client';
-import { canEditPractitioners, membershipOf } from '../auth/access';
+import { canEditPractitioners, isPlatformStaff, membershipOf } from '../auth/access';
 import { useAuth, useMe } from '../auth/AuthProvider';
 import { DataTable } from '../components/DataTable';
 import { EmptyState } from '../components/EmptyState';
@@ -117,6 +117,16 @@ export function StructurePage() {
         </Paper>
       )}
       {s && membershipOf(me, structureId) && <NextSteps state={s.state} structureId={structureId} />}
+      {s && isPlatformStaff(me) && !s.ipsoNetwork && (
+        <Group mb="xl" gap="lg">
+          <Anchor component={Link} to={`/candidatures/${structureId}`}>
+            Candidature de la structure
+          </Anchor>
+          <Anchor component={Link} to={`/candidatures/${structureId}/audit`}>
+            Revue de l’audit
+          </Anchor>
+        </Group>
+      )}
       <Stack component="section" aria-labelledby="praticiens" gap="sm">
         <Group justify="space-between">
           <Title order={2} size="h3" id="praticiens">
