@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, inject, it } from 'vitest';
-import { checkPage, launch, rppsWithKey, signIn } from './browser';
+import { checkPage, DEMO_PASSWORD, launch, rppsWithKey, signIn, totp } from './browser';
 
 /**
  * Issue #8, groundwork: sign-in (TOTP step), navigation by role, structures, practitioners with
@@ -58,6 +58,9 @@ describe('coordinator', () => {
     await page.waitForURL(`**/structures/${structures.tilleuls}`);
     await page.getByRole('heading', { level: 1, name: 'Maison de santé des Tilleuls' }).waitFor();
     await rows(page).first().waitFor();
+    // Home of the coordinator: the structure's state and what to do next (audit in progress).
+    await page.getByRole('heading', { name: 'Prochaines étapes' }).waitFor();
+    await page.getByRole('region', { name: 'Prochaines étapes' }).getByRole('link', { name: 'questionnaire d’audit' }).waitFor();
     await checkPage(page, '02-coordination-structure');
 
     // Only their structure: the list has one row, another structure's page is refused.
@@ -93,10 +96,10 @@ describe('coordinator', () => {
     await page.getByRole('cell', { name: 'LAMBERT Zoé' }).waitFor();
     await checkPage(page, '05-praticien-ajoute');
 
-    // Pages of later issues say so.
-    await page.getByRole('link', { name: 'Patientèle' }).click();
+    await page.getByRole('link', { name: 'Patientèle', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Patientèle' }).waitFor();
-    await checkPage(page, '06-patientele-a-venir');
+    await page.getByRole('link', { name: 'Importer des données' }).waitFor();
+    await checkPage(page, '06-patientele');
   });
 });
 
@@ -114,7 +117,7 @@ describe('ipso team', () => {
     await page.goto(`${baseUrl}/connexion`);
     await signIn(page, baseUrl, 'ipso@demo-mtr2.fr', totpSecrets['ipso@demo-mtr2.fr']);
     await page.waitForURL('**/structures');
-    await expect.poll(() => rows(page).count()).toBe(3);
+    await expect.poll(() => rows(page).count()).toBe(4);
     await checkPage(page, '08-ipso-structures');
     await page.getByRole('link', { name: 'Maison de santé du Causse' }).click();
     await page.getByRole('heading', { level: 1, name: 'Maison de santé du Causse' }).waitFor();
@@ -122,10 +125,12 @@ describe('ipso team', () => {
     await checkPage(page, '09-ipso-structure');
     await page.getByRole('link', { name: 'Candidatures' }).click();
     await page.getByRole('heading', { level: 1, name: 'Candidatures' }).waitFor();
-    await checkPage(page, '10-candidatures-a-venir');
+    await page.getByRole('heading', { name: 'Pipeline par étape' }).waitFor();
+    await checkPage(page, '10-candidatures');
     await page.getByRole('link', { name: 'Indicateurs COPIL' }).click();
     await page.getByRole('heading', { level: 1, name: 'Indicateurs COPIL' }).waitFor();
-    await checkPage(page, '11-indicateurs-a-venir');
+    await page.getByRole('table', { name: 'Trajectoire par échéance' }).waitFor();
+    await checkPage(page, '11-indicateurs-ipso');
   });
 });
 
@@ -133,7 +138,7 @@ describe('COPIL', () => {
   it('sees the structures without practitioner access; a direct URL is refused', async () => {
     await signIn(page, baseUrl, 'copil@demo-mtr2.fr', totpSecrets['copil@demo-mtr2.fr']);
     await page.waitForURL('**/structures');
-    await expect.poll(() => rows(page).count()).toBe(3);
+    await expect.poll(() => rows(page).count()).toBe(4);
     expect(await page.getByRole('table').getByRole('link').count()).toBe(0);
     expect(await page.getByRole('columnheader', { name: /Entrée dans la convention/ }).count()).toBe(0);
     await checkPage(page, '12-copil-structures');
@@ -142,6 +147,8 @@ describe('COPIL', () => {
       await page.getByRole('heading', { level: 1, name: 'Accès refusé' }).waitFor();
       await page.getByText('Le COPIL consulte les indicateurs agrégés').waitFor();
     }
+    await page.goto(`${baseUrl}/structures/${structures.tilleuls}/patientele/import`);
+    await page.getByRole('heading', { level: 1, name: 'Accès refusé' }).waitFor();
     await checkPage(page, '13-copil-acces-refuse');
     await page.goto(`${baseUrl}/candidatures`);
     await page.getByRole('heading', { level: 1, name: 'Accès refusé' }).waitFor();
@@ -199,5 +206,209 @@ describe('session', () => {
     await page.getByRole('link', { name: 'Relevés mensuels' }).click();
     await page.getByRole('heading', { level: 1, name: 'Relevés mensuels' }).waitFor();
     await checkPage(page, '15-tablette-releves');
+  });
+});
+
+/** The API as a demo user, for the steps another actor takes (the coordinator's audit submission). */
+async function apiAs(email: string, secret?: string) {
+  const login = await fetch(`${baseUrl}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: DEMO_PASSWORD, ...(secret ? { totp: totp(secret) } : {}) }),
+  });
+  expect(login.status).toBe(200);
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  return async (method: string, url: string, body?: unknown) => {
+    const r = await fetch(`${baseUrl}${url}`, {
+      method,
+      headers: { authorization: `Bearer ${accessToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (r.status >= 300) throw new Error(`${method} ${url}: ${r.status} ${await r.text()}`);
+    return r.json();
+  };
+}
+
+const downloaded = async (p: Page, click: () => Promise<void>) => {
+  const [download] = await Promise.all([p.waitForEvent('download', { timeout: 30_000 }), click()]);
+  const stream = await download.createReadStream();
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return { name: download.suggestedFilename(), body: Buffer.concat(chunks) };
+};
+
+describe('COPIL indicators (issue #8 §4)', () => {
+  it('reads the programme dashboard and per-structure indicators with « < 11 », exports CSV and PDF, on desktop and tablet', async () => {
+    await signIn(page, baseUrl, 'copil@demo-mtr2.fr', totpSecrets['copil@demo-mtr2.fr']);
+    await page.getByRole('link', { name: 'Indicateurs COPIL' }).click();
+    const trajectory = page.getByRole('table', { name: 'Trajectoire par échéance' });
+    await trajectory.waitFor();
+    // Demo: the structures' doctors are fewer than 11 in total → suppressed, patients shown.
+    await trajectory.locator('[data-suppressed="true"]').first().waitFor();
+    expect(await trajectory.locator('[data-suppressed="true"]').first().textContent()).toContain('< 11');
+    await page.getByRole('table', { name: /Budget 2027 par ligne/ }).waitFor();
+    await page.getByRole('img', { name: /Patients inclus contre la cible/ }).waitFor();
+    await checkPage(page, '16-copil-tableau-de-bord');
+
+    const csv = await downloaded(page, () => page.getByRole('button', { name: 'Exporter en CSV' }).click());
+    expect(csv.name).toMatch(/\.csv$/);
+    expect(csv.body.toString('utf8')).toContain('< 11');
+    const pdf = await downloaded(page, () => page.getByRole('button', { name: 'Rapport PDF pour le COPIL' }).click());
+    expect(pdf.body.subarray(0, 5).toString()).toBe('%PDF-');
+
+    await page.getByRole('link', { name: 'Indicateurs par structure' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Indicateurs par structure' }).waitFor();
+    await page.getByLabel('Structure', { exact: true }).selectOption({ label: 'Maison de santé des Tilleuls' });
+    const patients = page.getByRole('table', { name: 'Patients par mois' });
+    await patients.getByRole('rowheader', { name: 'mai 2026' }).waitFor();
+    expect(await patients.locator('[data-suppressed="true"]').count()).toBeGreaterThan(0);
+    await page.getByRole('table', { name: 'Forfaits par mois' }).waitFor();
+    await checkPage(page, '17-copil-indicateurs-structure');
+
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await checkPage(page, '18-copil-indicateurs-tablette');
+    // Tablet: wide tables scroll inside their focusable region, the page never scrolls sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(768);
+  });
+});
+
+describe('ipso candidacy pipeline (issue #8 §2)', () => {
+  it('walks the Causse candidacy from identified to submitted to the CTIS', async () => {
+    await signIn(page, baseUrl, 'ipso@demo-mtr2.fr', totpSecrets['ipso@demo-mtr2.fr']);
+    await page.getByRole('link', { name: 'Candidatures' }).click();
+    await page.getByRole('heading', { name: 'Pipeline par étape' }).waitFor();
+    await page.getByLabel('Filtrer par état').selectOption({ label: 'Identifiée' });
+    const table = page.getByRole('table', { name: 'Candidatures' });
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(1);
+    await page.getByLabel('Filtrer par critère').selectOption({ index: 1 });
+    await table.getByRole('link', { name: 'Maison de santé du Causse' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Candidature — Maison de santé du Causse' }).waitFor();
+    await page.getByRole('heading', { name: 'Éligibilité' }).waitFor();
+    await checkPage(page, '19-candidature');
+
+    const step = async (label: string, shot?: string) => {
+      await page.getByRole('button', { name: label, exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: label });
+      await dialog.getByLabel(/^Motif/).fill(`Démonstration de bout en bout : ${label}.`);
+      if (shot) await checkPage(page, shot);
+      await dialog.getByRole('button', { name: `Confirmer : ${label}` }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await page.getByText(`« ${label} » enregistrée.`).waitFor();
+    };
+    await step('Présélection par l’équipe projet ipso', '20-candidature-transition');
+    await step('Ouverture de l’audit (questionnaire annexe 6)');
+    await page.getByText(/En attente d’un autre acteur : Audit remis par la structure/).waitFor();
+
+    // The coordinator declares and submits the audit (through the API: the questionnaire page is not in this scenario).
+    const coord = await apiAs('coord.causse@demo-mtr2.fr');
+    const yes = { value: true };
+    const url = `/structures/${structures.causse}/candidacy`;
+    await coord('PUT', `${url}/declarations`, {
+      nationalGroupMember: { value: false }, sharedSoftware: yes, sharedMedicalRecord: yes, commonMedicalProject: yes, sharedPathways: yes,
+      regularConcertation: yes, writtenCommitments: yes, declaredMenShare: { value: 48.5 }, declaredAge65Share: { value: 26 },
+    });
+    await coord('POST', `${url}/transitions`, { to: 'audit_submitted', reason: 'Audit remis (démonstration).' });
+
+    await page.reload();
+    await step('Audit accepté, analyse des écarts');
+    await step('Examen par le COPIL');
+    // Not every criterion may pass on demo data: ipso then justifies in writing before the CTIS.
+    const justification = page.getByLabel('Justification écrite de l’équipe ipso');
+    if (await justification.count()) {
+      await justification.fill('Structure rurale au profil de patientèle recherché ; critères restants vérifiés lors de l’audit.');
+      await page.getByRole('button', { name: 'Enregistrer la justification' }).click();
+      await page.getByText(/^Enregistrée le/).waitFor();
+    }
+    await step('Transmission au CTIS');
+    await page.locator('.mantine-Badge-root', { hasText: 'Soumise au CTIS' }).first().waitFor();
+    await page.getByText('Décision d’approbation du CTIS').first().waitFor();
+    const dossier = await downloaded(page, () => page.getByRole('button', { name: 'Générer et télécharger le dossier PDF' }).click());
+    expect(dossier.body.subarray(0, 5).toString()).toBe('%PDF-');
+    await page.getByText(/^Dossier généré le/).waitFor();
+    await checkPage(page, '21-candidature-soumise-ctis');
+
+    await page.getByRole('link', { name: 'Données de référence INSEE' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Données de référence INSEE' }).waitFor();
+    await page.getByRole('table', { name: 'Fichiers importés' }).waitFor();
+    await checkPage(page, '22-donnees-reference');
+  });
+});
+
+describe('coordinator patient import (issue #8 §3)', () => {
+  it('imports a file with one bad row, sees the error, fixes it with a saved profile, commits, finds the patients', async () => {
+    const header = 'N° dossier;Patronyme;Prénom;Date de naissance;Sexe;RPPS MT\n';
+    const bad = header + 'E2E-1;Martin;Paul;12/04/1970;M;10000000009\nE2E-2;Durand;Léa;31/02/1980;F;10000000009\n';
+    const good = bad.replace('31/02/1980', '28/02/1980');
+    await signIn(page, baseUrl, 'coord.tilleuls@demo-mtr2.fr');
+    await page.getByRole('link', { name: 'Patientèle', exact: true }).click();
+    await page.getByRole('link', { name: 'Importer des données' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Importer des données patients' }).waitFor();
+    await checkPage(page, '23-import-fichier');
+    const file = page.locator('input[type="file"]');
+    await file.setInputFiles({ name: 'patients-e2e.csv', mimeType: 'text/csv', buffer: Buffer.from(bad, 'utf8') });
+    await page.getByText(/encodage détecté : UTF-8, séparateur détecté : point-virgule/).waitFor();
+    // « Patronyme » is no known alias: the mapping asks for the Nom column.
+    const nom = page.getByLabel('En-tête pour « Nom »');
+    await expect.poll(() => nom.getAttribute('aria-invalid')).toBe('true');
+    await page.getByRole('alert').getByText(/Colonnes obligatoires sans en-tête : Nom/).waitFor();
+    await checkPage(page, '24-import-correspondance');
+    await nom.selectOption('Patronyme');
+    await page.getByLabel('Nom du profil (par exemple votre logiciel métier)').fill('Logiciel de démonstration');
+    await page.getByRole('button', { name: 'Lancer l’essai à blanc' }).click();
+
+    const errors = page.getByRole('table', { name: 'Erreurs de l’essai à blanc' });
+    await errors.waitFor({ timeout: 30_000 });
+    expect(await errors.locator('tbody tr').count()).toBe(1);
+    expect(await errors.locator('tbody tr').first().textContent()).toMatch(/^3date_naissanceDate invalide « 31\/02\/1980 »/);
+    await page.getByText('Des lignes sont à corriger').waitFor();
+    await checkPage(page, '25-import-rapport-erreurs');
+    const faulty = await downloaded(page, () => page.getByRole('button', { name: 'Télécharger les lignes en erreur (CSV)' }).click());
+    expect(faulty.body.toString('utf8')).toContain('31/02/1980');
+
+    await page.getByRole('button', { name: 'Déposer un fichier corrigé' }).click();
+    await page.locator('input[type="file"]').setInputFiles({ name: 'patients-e2e-corrige.csv', mimeType: 'text/csv', buffer: Buffer.from(good, 'utf8') });
+    // The saved profile maps « Patronyme » this time.
+    await expect.poll(() => page.getByLabel('Profil de correspondance enregistré').inputValue()).not.toBe('');
+    await expect.poll(() => page.getByLabel('En-tête pour « Nom »').inputValue()).toBe('Patronyme');
+    await page.getByRole('button', { name: 'Lancer l’essai à blanc' }).click();
+    await page.getByRole('button', { name: 'Appliquer l’import' }).click({ timeout: 30_000 });
+    await page.getByText('Import appliqué').waitFor({ timeout: 30_000 });
+    await checkPage(page, '26-import-applique');
+
+    await page.getByRole('link', { name: 'Voir la patientèle' }).click();
+    await page.getByRole('cell', { name: 'MARTIN Paul' }).waitFor();
+    await page.getByLabel(/Rechercher un patient/).fill('Léa');
+    await expect.poll(() => rows(page).count()).toBe(1);
+    await page.getByRole('cell', { name: 'DURAND Léa' }).waitFor();
+    await checkPage(page, '27-patientele-recherche');
+  });
+});
+
+describe('audit questionnaire (issue #8 §2–§3)', () => {
+  it('ipso opens the questionnaire; the coordinator answers with autosave and sees the section progress', async () => {
+    await signIn(page, baseUrl, 'ipso@demo-mtr2.fr', totpSecrets['ipso@demo-mtr2.fr']);
+    await page.goto(`${baseUrl}/candidatures/${structures.tilleuls}/audit`);
+    await page.getByRole('button', { name: 'Ouvrir le questionnaire à la structure' }).click();
+    await page.getByRole('button', { name: /I\. activité médicale/ }).waitFor();
+    await checkPage(page, '28-audit-revue-ipso');
+
+    await page.evaluate(() => sessionStorage.clear());
+    await signIn(page, baseUrl, 'coord.tilleuls@demo-mtr2.fr');
+    await page.getByRole('link', { name: 'Questionnaire d’audit' }).click();
+    const section = page.getByRole('button', { name: /I\. activité médicale/ });
+    await section.waitFor();
+    expect(await section.textContent()).toContain('0/12');
+    const first = page.getByLabel(/Comment l'aspect prévention est-il intégré/);
+    await first.fill('Consultations de prévention dédiées, rappels vaccinaux dans le logiciel.');
+    await page.keyboard.press('Tab');
+    await page.getByText(/^enregistré à \d{2}:\d{2}:\d{2}$/).first().waitFor();
+    await expect.poll(() => section.textContent()).toContain('1/12');
+    await page.getByLabel(/Existe-t-il des créneaux dédiés/).selectOption({ index: 1 });
+    await expect.poll(() => section.textContent()).toContain('2/12');
+    await page.getByText(/Toutes vos réponses sont enregistrées \(dernière à \d{2}:\d{2}:\d{2}\)/).waitFor();
+    // Saved on the server: a reload shows the answer.
+    await page.reload();
+    await expect.poll(() => page.getByLabel(/Comment l'aspect prévention est-il intégré/).inputValue()).toContain('Consultations de prévention');
+    await checkPage(page, '29-audit-questionnaire');
   });
 });

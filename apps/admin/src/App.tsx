@@ -5,7 +5,16 @@ import { messageOf } from './api/problem';
 import { canOpenStructure, canReadCandidacies, canReadIndicators, isCopil, isPlatformStaff } from './auth/access';
 import { useAuth, useMe } from './auth/AuthProvider';
 import { AppLayout, useCurrentStructure } from './layout/AppLayout';
-import { CandidaciesPage, IndicatorsPage, PatientsPage, StatementsPage } from './pages/Placeholders';
+import { AuditPage } from './audit/AuditPage';
+import { AuditReviewPage } from './audit/AuditReviewPage';
+import { CandidacyPage } from './candidacies/CandidacyPage';
+import { PipelinePage } from './candidacies/PipelinePage';
+import { ReferenceDataPage } from './candidacies/ReferenceDataPage';
+import { ProgrammePage } from './copil/ProgrammePage';
+import { StructureIndicatorsPage } from './copil/StructureIndicatorsPage';
+import { ImportWizardPage } from './imports/ImportWizardPage';
+import { PatientsPage } from './imports/PatientsPage';
+import { StatementsPage } from './pages/Placeholders';
 import { SignInPage } from './pages/SignInPage';
 import { ForbiddenPage, NotFoundPage } from './pages/StatusPages';
 import { StructurePage } from './pages/StructurePage';
@@ -81,9 +90,15 @@ export function App() {
         <Route path="structures/:structureId" element={<StructureScope><StructurePage /></StructureScope>} />
         <Route path="structures/:structureId/praticiens" element={<StructureScope><StructurePage /></StructureScope>} />
         <Route path="structures/:structureId/patientele" element={<StructureScope><PatientsPage /></StructureScope>} />
+        <Route path="structures/:structureId/patientele/import" element={<StructureScope><ImportWizardPage /></StructureScope>} />
+        <Route path="structures/:structureId/audit" element={<StructureScope><AuditPage /></StructureScope>} />
         <Route path="structures/:structureId/releves" element={<StructureScope><StatementsPage /></StructureScope>} />
-        <Route path="candidatures" element={<Allowed when={canReadCandidacies}><CandidaciesPage /></Allowed>} />
-        <Route path="indicateurs" element={<Allowed when={canReadIndicators}><IndicatorsPage /></Allowed>} />
+        <Route path="candidatures" element={<Allowed when={canReadCandidacies}><PipelinePage /></Allowed>} />
+        <Route path="candidatures/:structureId" element={<Allowed when={canReadCandidacies}><CandidacyPage /></Allowed>} />
+        <Route path="candidatures/:structureId/audit" element={<Allowed when={canReadCandidacies}><AuditReviewPage /></Allowed>} />
+        <Route path="donnees-de-reference" element={<Allowed when={canReadCandidacies}><ReferenceDataPage /></Allowed>} />
+        <Route path="indicateurs" element={<Allowed when={canReadIndicators}><ProgrammePage /></Allowed>} />
+        <Route path="indicateurs/structures" element={<Allowed when={canReadIndicators}><StructureIndicatorsPage /></Allowed>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -19,3 +19,29 @@ export const formatPercent = (rate: number): string => percentFmt.format(rate);
 export const formatCents = (cents: number): string => euroFmt.format(cents / 100);
 export const formatInteger = (n: number): string => integerFmt.format(n);
 export const yesNo = (b: boolean | null | undefined): string => (b == null ? '—' : b ? 'Oui' : 'Non');
+
+const monthFmt = new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+const shortMonthFmt = new Intl.DateTimeFormat('fr-FR', { month: 'short', year: '2-digit', timeZone: 'UTC' });
+const parseMonth = (ym: string): Date | null => {
+  const m = /^(\d{4})-(\d{2})$/.exec(ym);
+  return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)) : null;
+};
+/** A civil month `YYYY-MM`: « mai 2026 ». */
+export const formatMonth = (ym: string): string => {
+  const d = parseMonth(ym);
+  return d ? monthFmt.format(d) : ym;
+};
+/** Short month for chart axes: « mai 26 ». */
+export const formatShortMonth = (ym: string): string => {
+  const d = parseMonth(ym);
+  return d ? shortMonthFmt.format(d) : ym;
+};
+/** Whole euros (chart axes, large budgets). */
+const euroWholeFmt = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
+export const formatCentsWhole = (cents: number): string => euroWholeFmt.format(Math.round(cents / 100));
+const bytesFmt = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
+export const formatBytes = (n: number): string =>
+  n < 1024 ? `${integerFmt.format(n)} o` : n < 1024 * 1024 ? `${bytesFmt.format(n / 1024)} Kio` : `${bytesFmt.format(n / 1024 / 1024)} Mio`;
+const compactEuroFmt = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', notation: 'compact', maximumFractionDigits: 1 });
+/** Chart axes: « 7,5 M€ ». */
+export const formatCentsCompact = (cents: number): string => compactEuroFmt.format(cents / 100);

@@ -18,8 +18,13 @@ const user = (over: Partial<Me>): Me => ({ id: '00000000-0000-4000-8000-00000000
 const labels = (me: Me, current: string | null) => navigationFor(me, current).map((i) => `${i.label} ${i.to}`);
 
 describe('navigation from roles and structures', () => {
-  it('ipso team: structures, candidacies, indicators', () => {
-    expect(labels(user({ platformRole: 'ipso_team' }), null)).toEqual(['Structures /structures', 'Candidatures /candidatures', 'Indicateurs COPIL /indicateurs']);
+  it('ipso team: structures, candidacies, INSEE reference data, indicators', () => {
+    expect(labels(user({ platformRole: 'ipso_team' }), null)).toEqual([
+      'Structures /structures',
+      'Candidatures /candidatures',
+      'Données de référence INSEE /donnees-de-reference',
+      'Indicateurs COPIL /indicateurs',
+    ]);
   });
   it('COPIL: structures (identity) and indicators, no candidacies', () => {
     expect(labels(user({ platformRole: 'copil' }), null)).toEqual(['Structures /structures', 'Indicateurs COPIL /indicateurs']);
@@ -28,6 +33,7 @@ describe('navigation from roles and structures', () => {
     const me = user({ memberships: [{ structureId: A, role: 'coordinator', practitionerId: null }] });
     expect(labels(me, A)).toEqual([
       `Ma structure et ses praticiens /structures/${A}`,
+      `Questionnaire d’audit /structures/${A}/audit`,
       `Patientèle /structures/${A}/patientele`,
       `Relevés mensuels /structures/${A}/releves`,
     ]);

@@ -34,11 +34,12 @@ export function useCurrentStructure(me: Me): [string | null, (id: string) => voi
 export function navigationFor(me: Me, structureId: string | null): NavItem[] {
   const items: NavItem[] = [];
   if (isPlatformStaff(me) || isCopil(me)) items.push({ to: '/structures', label: 'Structures', end: true });
-  if (canReadCandidacies(me)) items.push({ to: '/candidatures', label: 'Candidatures' });
+  if (canReadCandidacies(me)) items.push({ to: '/candidatures', label: 'Candidatures' }, { to: '/donnees-de-reference', label: 'Données de référence INSEE' });
   if (canReadIndicators(me)) items.push({ to: '/indicateurs', label: 'Indicateurs COPIL' });
   if (structureId && !isPlatformStaff(me)) {
     items.push(
       { to: `/structures/${structureId}`, label: 'Ma structure et ses praticiens', end: true },
+      { to: `/structures/${structureId}/audit`, label: 'Questionnaire d’audit' },
       { to: `/structures/${structureId}/patientele`, label: 'Patientèle' },
       { to: `/structures/${structureId}/releves`, label: 'Relevés mensuels' },
     );

@@ -1,11 +1,11 @@
-import { Button, Group, Modal, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Button, Group, Modal, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import type { Practitioner, PractitionerInput, PractitionerUpdate, Structure } from '@mtr/api-contracts';
 import { call } from '../api/client';
-import { canEditPractitioners } from '../auth/access';
+import { canEditPractitioners, isPlatformStaff, membershipOf } from '../auth/access';
 import { useAuth, useMe } from '../auth/AuthProvider';
 import { DataTable } from '../components/DataTable';
 import { EmptyState } from '../components/EmptyState';
@@ -14,6 +14,7 @@ import { PractitionerForm } from '../components/PractitionerForm';
 import { QueryState } from '../components/QueryState';
 import { formatDate, formatPercent, yesNo } from '../format';
 import { LEGAL_FORM_LABELS, PROFESSION_LABELS, labelOf } from '../labels';
+import { NextSteps } from './NextSteps';
 import { StateBadge } from './StructuresPage';
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
@@ -114,6 +115,17 @@ export function StructurePage() {
             <Fact label="Taux de fuite théorique">{formatPercent(s.theoreticalLeakageRate)}</Fact>
           </SimpleGrid>
         </Paper>
+      )}
+      {s && membershipOf(me, structureId) && <NextSteps state={s.state} structureId={structureId} />}
+      {s && isPlatformStaff(me) && !s.ipsoNetwork && (
+        <Group mb="xl" gap="lg">
+          <Anchor component={Link} to={`/candidatures/${structureId}`}>
+            Candidature de la structure
+          </Anchor>
+          <Anchor component={Link} to={`/candidatures/${structureId}/audit`}>
+            Revue de l’audit
+          </Anchor>
+        </Group>
       )}
       <Stack component="section" aria-labelledby="praticiens" gap="sm">
         <Group justify="space-between">

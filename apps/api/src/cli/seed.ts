@@ -102,8 +102,9 @@ export async function seedDemo(ds: DataSource): Promise<{ email: string; role: s
     }
     const [ipso] = await em.query(`SELECT id FROM users WHERE email = 'ipso@demo-mtr2.fr'`);
     await seedCandidacyDemo(em, { tilleuls: DEMO.externalStructure, causse: DEMO.causseStructure, ipsoUserId: ipso?.id ?? null });
-    // Issue #7: a year of indicators for the COPIL (the Vallée's issued months then come from its statements).
-    await seedIndicatorDemo(em, [DEMO.ipsoStructure, VALLEE.id]);
+    // Issue #7/#8 demo: aggregated indicators (no patient) so the COPIL pages show figures and "< 11".
+    await seedIndicatorDemo(em, [DEMO.ipsoStructure, DEMO.externalStructure]);
+    // Issue #6 demo: the Vallée's patients and issued months; its indicators come from its statements.
     await seedValleeMonths(em, ipso?.id ?? null);
   });
   return printed;
