@@ -4,6 +4,8 @@ import { makePractitioner, makeStructure, makeUser } from './factories';
 import { TestApi } from './http';
 import { regularisationModel } from '../src/regularisations/regularisation-document';
 
+const plain = <T>(o: T): T => JSON.parse(JSON.stringify(o).replace(/[\u202f\u00a0]/g, ' ')) as T;
+
 const FP = 'b'.repeat(64);
 
 /**
@@ -101,7 +103,8 @@ describe('leakage regularisation (issue #6 §5, RULES §4)', () => {
       copilDecision: null,
       issued: null,
     });
-    const model = regularisationModel(r.body, 'Maison de santé du Causse', '2028-06-20');
+    // Documents use the no-break spaces of fr-FR (« 1 234,56 € »); compared here as plain spaces.
+    const model = plain(regularisationModel(r.body, 'Maison de santé du Causse', '2028-06-20'));
     expect(model).toMatchObject({
       forfaitGross: '100 000,00 €',
       theoreticalRate: '15,00 %',
@@ -126,7 +129,7 @@ describe('leakage regularisation (issue #6 §5, RULES §4)', () => {
       regularisationCents: -5_000_00,
       direction: 'structurePaysBack',
     });
-    expect(regularisationModel(r.body, 'X', '2028-01-01')).toMatchObject({ regularisation: '-5 000,00 €', negative: true });
+    expect(plain(regularisationModel(r.body, 'X', '2028-01-01'))).toMatchObject({ regularisation: '-5 000,00 €', negative: true });
     const back = await api.request('POST', url(a), { token: ipso, body: { year: 2027, outsideAmountCents: 10_000_00 } });
     expect(back.status).toBe(200);
     expect(back.body.regularisationCents).toBe(5_000_00);

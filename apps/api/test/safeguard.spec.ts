@@ -6,7 +6,7 @@ import { makeStructure, makeUser, nextRpps, type TestUser } from './factories';
 import { TestApi } from './http';
 import { loadSafeguard } from '../src/indicators/indicator-store';
 import { SafeguardService } from '../src/safeguard/safeguard.service';
-import { formatEurosFr } from '../src/safeguard/safeguard-statement.template';
+import { euros } from '../src/pdf/french-format';
 
 /**
  * Issue #6 §4 — RULES §5 "Safeguard clause" (specification §8 "clause de sauvegarde"): each
@@ -343,9 +343,9 @@ describe('safeguard clause (RULES §5, issue #6 §4)', () => {
   });
 
   it('formats amounts the French way with integer arithmetic', () => {
-    expect(formatEurosFr(123456)).toBe('1\u00a0234,56\u00a0€');
-    expect(formatEurosFr(5)).toBe('0,05\u00a0€');
-    expect(formatEurosFr(-812)).toBe('−8,12\u00a0€');
-    expect(formatEurosFr(100000000)).toBe('1\u00a0000\u00a0000,00\u00a0€');
+    expect(euros(123456)).toBe('1\u202f234,56\u00a0€');
+    expect(euros(5)).toBe('0,05\u00a0€');
+    expect(euros(-812)).toBe('-8,12\u00a0€');
+    expect(euros(100000000)).toBe('1\u202f000\u202f000,00\u00a0€');
   });
 });

@@ -1,4 +1,4 @@
-import { euros, frLongDate, frMonth, percent } from './french-format';
+import { euros, frLongDate, frMonth, parisDate, percent, signedEuros } from './french-format';
 
 /** Issue #6 §3 — French formatting on statements (`1 234,56 €`, `1er mai 2027`). */
 describe('French formatting of financial documents', () => {
@@ -79,5 +79,16 @@ describe('French formatting of financial documents', () => {
       expect(() => percent('15 %')).toThrow(/Taux/);
       expect(() => percent(null)).toThrow(/Taux/);
     });
+  });
+});
+
+describe('signed amounts and document dates', () => {
+  it('prints the sign of an amount owed either way', () => {
+    expect(signedEuros(500000)).toBe('+5\u202f000,00\u00a0€');
+    expect(signedEuros(-1)).toBe('-0,01\u00a0€');
+    expect(signedEuros(0)).toBe('0,00\u00a0€');
+  });
+  it('takes the civil date in Europe/Paris', () => {
+    expect(parisDate(new Date('2026-12-31T23:30:00Z'))).toBe('2027-01-01');
   });
 });

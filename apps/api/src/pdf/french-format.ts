@@ -76,3 +76,14 @@ export function percent(rate: unknown): string {
   const isZero = /^0*$/.test(whole) && decimals === '';
   return `${sign && !isZero ? '-' : ''}${groupThousands(whole)}${decimals ? `,${decimals}` : ''}${NBSP}%`;
 }
+
+/** With an explicit sign, for amounts owed either way (« +5 000,00 € », « -5 000,00 € », « 0,00 € »). */
+export function signedEuros(cents: unknown): string {
+  const text = euros(cents);
+  return toCents(cents) > 0n ? `+${text}` : text;
+}
+
+/** A timestamp's civil date in Europe/Paris, 'YYYY-MM-DD' (the date printed on a document). */
+export function parisDate(at: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}

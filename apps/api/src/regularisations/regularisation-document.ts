@@ -1,4 +1,7 @@
-import { formatEurosFr, formatSignedEurosFr, longDateFr, parisDate, percentFr } from './french-format';
+import { euros, frLongDate, parisDate, signedEuros } from '../pdf/french-format';
+
+/** The engine's percent text ('10.00 %') in French ('10,00 %'). */
+const percentFr = (enginePercent: string): string => enginePercent.replace('.', ',');
 import type { RegularisationView } from './regularisation.schemas';
 
 export const REGULARISATION_TEMPLATE = 'leakage-regularisation-statement';
@@ -20,30 +23,30 @@ export function regularisationModel(r: RegularisationView, structureName: string
         : 'Aucune régularisation : le montant perçu est égal au montant dû.';
   const source =
     r.input.kind === 'outsideAmount'
-      ? `${formatEurosFr(r.input.outsideAmountCents ?? 0)} d’actes du périmètre réalisés hors de la structure (part AMO) / ${formatEurosFr(r.grossSubjectToLeakageCents)} de forfaits soumis au taux de fuite`
+      ? `${euros(r.input.outsideAmountCents ?? 0)} d’actes du périmètre réalisés hors de la structure (part AMO) / ${euros(r.grossSubjectToLeakageCents)} de forfaits soumis au taux de fuite`
       : 'taux communiqué par la CNAM';
   return {
     number: regularisationNumber(r.structureId, r.year),
     structureName,
     year: r.year,
-    issuedOn: longDateFr(issuedAt),
+    issuedOn: frLongDate(issuedAt),
     statementCount: r.statementCount,
-    forfaitGross: formatEurosFr(r.forfaitGrossCents),
-    grossSubject: formatEurosFr(r.grossSubjectToLeakageCents),
-    grossExempt: formatEurosFr(r.grossExemptCents),
+    forfaitGross: euros(r.forfaitGrossCents),
+    grossSubject: euros(r.grossSubjectToLeakageCents),
+    grossExempt: euros(r.grossExemptCents),
     hasExempt: r.grossExemptCents !== 0,
     theoreticalRate: percentFr(r.theoreticalRatePercent),
     realRate: percentFr(r.realRatePercent),
     realRateSource: source,
-    due: formatEurosFr(r.dueCents),
-    received: formatEurosFr(r.receivedCents),
-    regularisation: formatSignedEurosFr(r.regularisationCents),
+    due: euros(r.dueCents),
+    received: euros(r.receivedCents),
+    regularisation: signedEuros(r.regularisationCents),
     negative: r.regularisationCents < 0,
     direction,
-    valueOf100: formatEurosFr(r.valueOf100EurosCents),
-    meetingDate: r.copilDecision ? longDateFr(r.copilDecision.meetingDate) : '',
+    valueOf100: euros(r.valueOf100EurosCents),
+    meetingDate: r.copilDecision ? frLongDate(r.copilDecision.meetingDate) : '',
     decisionNumber: r.copilDecision?.decisionNumber ?? '',
-    recordedOn: r.copilDecision ? longDateFr(parisDate(new Date(r.copilDecision.recordedAt))) : '',
+    recordedOn: r.copilDecision ? frLongDate(parisDate(new Date(r.copilDecision.recordedAt))) : '',
   };
 }
 

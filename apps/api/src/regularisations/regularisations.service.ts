@@ -20,7 +20,7 @@ import { TenantDb } from '../database/tenant-db';
 import { PdfArchive } from '../pdf/pdf-archive';
 import { PdfService } from '../pdf/pdf.service';
 import { issuedMonthlyStatements } from '../statements/statement-queries';
-import { parisDate } from './french-format';
+import { parisDate } from '../pdf/french-format';
 import {
   REGULARISATION_SOURCE,
   REGULARISATION_TEMPLATE,

@@ -1,3 +1,4 @@
+import { euros, frLongDate, frMonth } from '../pdf/french-format';
 import type { SafeguardDetail } from './safeguard.schemas';
 
 /**
@@ -7,26 +8,6 @@ import type { SafeguardDetail } from './safeguard.schemas';
  * arithmetic, so the same inputs give the same HTML.
  */
 export const SAFEGUARD_TEMPLATE = 'safeguard-statement';
-
-/** 123456 → '1 234,56 €' (no-break spaces, so an amount never wraps; integer arithmetic only). */
-export function formatEurosFr(cents: number): string {
-  if (!Number.isSafeInteger(cents)) throw new Error(`amount in cents expected, got ${cents}`);
-  const sign = cents < 0 ? '−' : '';
-  const abs = Math.abs(cents);
-  const euros = String(Math.trunc(abs / 100));
-  const rest = String(abs % 100).padStart(2, '0');
-  const grouped = euros.replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
-  return `${sign}${grouped},${rest}\u00a0€`;
-}
-
-const MONTHS_FR = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
-/** '2027-01' → 'janvier 2027'. */
-export const monthFr = (m: string): string => `${MONTHS_FR[Number(m.slice(5, 7)) - 1]} ${m.slice(0, 4)}`;
-/** '2027-05-01' → '1er mai 2027'. */
-export function dayFr(d: string): string {
-  const day = Number(d.slice(8, 10));
-  return `${day === 1 ? '1er' : day} ${MONTHS_FR[Number(d.slice(5, 7)) - 1]} ${d.slice(0, 4)}`;
-}
 
 export const METHOD_LABELS: Record<SafeguardDetail['method'], string> = {
   actsByDoctor: 'actes réalisés par le médecin pour des patients inclus (périmètre par défaut)',
@@ -40,34 +21,34 @@ export function statementModel(d: SafeguardDetail, structureName: string, genera
     doctor: `Dr ${d.firstName} ${d.lastName}`,
     rpps: d.rpps,
     number: d.issued?.number ?? null,
-    issuedOn: d.issued ? dayFr(d.issued.issuedAt.slice(0, 10)) : null,
-    generatedOn: dayFr(generatedOn.slice(0, 10)),
-    window: `${monthFr(d.windowStart)} – ${monthFr(d.windowEnd)}`,
-    asOf: d.asOfMonth ? monthFr(d.asOfMonth) : '',
+    issuedOn: d.issued ? frLongDate(d.issued.issuedAt.slice(0, 10)) : null,
+    generatedOn: frLongDate(generatedOn.slice(0, 10)),
+    window: `${frMonth(d.windowStart)} – ${frMonth(d.windowEnd)}`,
+    asOf: d.asOfMonth ? frMonth(d.asOfMonth) : '',
     method: METHOD_LABELS[d.method],
     paramsVersion: d.paramsVersion,
     tariffVersion: d.tariffVersion.slice(0, 16),
     months: d.months.map((m) => ({
-      month: monthFr(m.month),
+      month: frMonth(m.month),
       statement: m.monthlyStatement ? `${m.monthlyStatement.number} (v${m.monthlyStatement.version})` : 'non émis',
-      forfait: formatEurosFr(m.forfaitNetCents),
-      ffs: formatEurosFr(m.feeForServiceCents),
-      cumForfait: formatEurosFr(m.cumulativeForfaitCents),
-      cumFfs: formatEurosFr(m.cumulativeFeeForServiceCents),
-      diff: formatEurosFr(m.runningDifferenceCents),
-      provisional: formatEurosFr(m.provisionalCompensationCents),
+      forfait: euros(m.forfaitNetCents),
+      ffs: euros(m.feeForServiceCents),
+      cumForfait: euros(m.cumulativeForfaitCents),
+      cumFfs: euros(m.cumulativeFeeForServiceCents),
+      diff: euros(m.runningDifferenceCents),
+      provisional: euros(m.provisionalCompensationCents),
     })),
     totals: {
-      forfait: formatEurosFr(d.totals.forfaitNetCents),
-      ffs: formatEurosFr(d.totals.feeForServiceCents),
-      diff: formatEurosFr(d.totals.differenceCents),
-      compensation: formatEurosFr(d.totals.compensationCents),
+      forfait: euros(d.totals.forfaitNetCents),
+      ffs: euros(d.totals.feeForServiceCents),
+      diff: euros(d.totals.differenceCents),
+      compensation: euros(d.totals.compensationCents),
     },
     tariffs: d.tariffs.map((t) => ({
       code: t.code,
       label: t.label,
-      amount: formatEurosFr(t.amountCents),
-      period: `du ${dayFr(t.validFrom)}${t.validTo ? ` au ${dayFr(t.validTo)}` : ''}`,
+      amount: euros(t.amountCents),
+      period: `du ${frLongDate(t.validFrom)}${t.validTo ? ` au ${frLongDate(t.validTo)}` : ''}`,
       source: t.source,
     })),
   };

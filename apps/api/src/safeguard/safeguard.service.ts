@@ -24,7 +24,8 @@ import {
   type Doctor,
   type StructureConvention,
 } from './safeguard-inputs';
-import { SAFEGUARD_SOURCE, SAFEGUARD_TEMPLATE, monthFr, statementModel } from './safeguard-statement.template';
+import { frMonth } from '../pdf/french-format';
+import { SAFEGUARD_SOURCE, SAFEGUARD_TEMPLATE, statementModel } from './safeguard-statement.template';
 import type { SafeguardDetail, SafeguardMonthView, SafeguardSummary, TariffUsed } from './safeguard.schemas';
 
 type Convention = StructureConvention & { entryDate: string };
@@ -157,14 +158,14 @@ export class SafeguardService implements OnModuleInit {
         throw new Problem(
           409,
           'fenetre_en_cours',
-          `La fenêtre de 12 mois du Dr ${doctor.lastName} court jusqu’à ${monthFr(window.windowEnd)} : le relevé définitif ne peut être émis qu’une fois ce 12e mois terminé.`,
+          `La fenêtre de 12 mois du Dr ${doctor.lastName} court jusqu’à ${frMonth(window.windowEnd)} : le relevé définitif ne peut être émis qu’une fois ce 12e mois terminé.`,
         );
       const missing = detail.months.filter((m) => m.monthlyStatement === null).map((m) => m.month);
       if (missing.length > 0)
         throw new Problem(
           409,
           'releves_mensuels_manquants',
-          `Les relevés mensuels de ${missing.map(monthFr).join(', ')} ne sont pas émis : les 12 mois de la fenêtre doivent l’être avant le relevé définitif.`,
+          `Les relevés mensuels de ${missing.map(frMonth).join(', ')} ne sont pas émis : les 12 mois de la fenêtre doivent l’être avant le relevé définitif.`,
           { missingMonths: missing },
         );
       return { existing: null, structure, detail };
@@ -248,7 +249,7 @@ export class SafeguardService implements OnModuleInit {
     const name = `sauvegarde-${detail.rpps}-${detail.windowStart}${stored ? '' : '-provisoire'}.pdf`;
     if (stored) return { pdf: stored, issued: true, name };
     if (detail.status === 'not_started')
-      throw new Problem(409, 'fenetre_non_commencee', `La fenêtre de 12 mois de ce médecin commence en ${monthFr(detail.windowStart)}.`);
+      throw new Problem(409, 'fenetre_non_commencee', `La fenêtre de 12 mois de ce médecin commence en ${frMonth(detail.windowStart)}.`);
     const pdf = await this.pdf.render(SAFEGUARD_TEMPLATE, statementModel(detail, structureName, this.clock.now().toISOString(), true));
     return { pdf, issued: false, name };
   }

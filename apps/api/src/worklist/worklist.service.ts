@@ -10,7 +10,7 @@ import { forbidden } from '../common/problem';
 import { TenantDb } from '../database/tenant-db';
 import { CSV_BOM, csvLine } from '../exports/csv';
 import { readForfaitInputs } from '../patients/patient-queries';
-import { parisDate } from '../regularisations/french-format';
+import { parisDate } from '../pdf/french-format';
 import { buildWorklist, sortWorklist, type WorklistPatient } from './worklist-model';
 import type { Worklist, WorklistQuery } from './worklist.schemas';
 
