@@ -6,3 +6,4 @@
 export * from './identifiers';
 export * from './auth';
 export * from './structures';
+export * from './import-columns';
