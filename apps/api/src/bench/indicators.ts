@@ -139,11 +139,15 @@ async function scanFloor(appUrl: string, structureIds: string[]): Promise<number
     await c.connect();
     try {
       for (let t = queue.shift(); t; t = queue.shift()) {
+        // Same scope as the recompute (RLS on the statement tables): without it the scan sees no row.
+        await c.query('BEGIN');
+        await c.query(`SELECT set_config('app.tenant_id', $1, true), set_config('app.scope', 'tenant', true)`, [t]);
         await c.query(
           `SELECT s.month, count(*), sum(l.gross_cents) FROM statements s JOIN statement_patient_lines l ON l.tenant_id = s.tenant_id AND l.statement_id = s.id
             WHERE s.tenant_id = $1 AND s.month = ANY($2) GROUP BY 1`,
           [t, MONTHS],
         );
+        await c.query('COMMIT');
       }
     } finally {
       await c.end();
