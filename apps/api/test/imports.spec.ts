@@ -115,12 +115,15 @@ describe('imports (issue #5)', () => {
     expect(mine.status).toBe(200);
     expect(mine.body.items[1].identity).toEqual({ nir: N2, lastName: 'Lefèvre', firstName: 'Zoé' });
     expect(mine.body.items[2].identity.nir).toBe(N3);
+    expect(mine.body.total).toBe(4);
     const theirs = await api.request('GET', `/structures/${a}/patients`, { token: ipso });
     expect(theirs.status).toBe(200);
     expect(theirs.body.items.every((p: { identity: unknown }) => p.identity === null)).toBe(true);
     const events = (await admin.query(`SELECT action, detail FROM audit_events WHERE tenant_id = $1 AND action LIKE 'patient.read%' ORDER BY seq`, [a])).rows;
     expect(events.map((e) => e.action)).toEqual(['patient.read_identity', 'patient.read']);
     expect(events[0].detail.patientIds).toHaveLength(4);
+    // A page past the end still says how many patients there are.
+    expect((await api.request('GET', `/structures/${a}/patients?offset=10`, { token: practitioner })).body).toEqual({ total: 4, items: [] });
   });
 
   it('the same file again (same SHA-256) is a no-op', async () => {

@@ -117,6 +117,12 @@ describe('monthly statements (issue #6)', () => {
     const p1 = r.body[0];
     expect(p1.explanation).toMatchObject({ included: true, inclusionReason: 'entryConsultation', inclusionDate: '2026-06-10', band: '6-64' });
     expect(p1.lines.map((l: { text: string }) => typeof l.text)).toEqual(['string', 'string']);
+    // One patient by id; an empty page of an existing statement is [], an unknown statement 404.
+    const one = await api.request('GET', `/structures/${t}/statements/${v1}/patients?patientId=${p1.patientId}`, { token });
+    expect(one.body.map((p: { externalId: string }) => p.externalId)).toEqual(['A-001']);
+    expect((await api.request('GET', `/structures/${t}/statements/${v1}/patients?offset=50`, { token })).body).toEqual([]);
+    const unknown = await api.request('GET', `/structures/${t}/statements/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}/patients`, { token });
+    expect([unknown.status, unknown.body.code]).toEqual([404, 'introuvable']);
   });
 
   it('a double click queues one run; the same inputs leave the draft unchanged', async () => {

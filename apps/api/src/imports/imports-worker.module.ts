@@ -6,7 +6,7 @@ import { PatientDataModule } from '../patients/patient-data.module';
 import { bullConnection } from '../queue/redis.config';
 import { runTenantJob } from '../queue/tenant-job';
 import { CommitRefused } from './import-engine';
-import { IMPORT_QUEUE, importQueuePrefix } from './imports.queue';
+import { IMPORT_QUEUE, importQueuePrefix, importsConfig } from './imports.queue';
 import { ImportRunner } from './imports.runner';
 import { FileProblem } from './source';
 
@@ -18,12 +18,14 @@ export class ImportsWorkerModule implements OnModuleInit, OnApplicationShutdown 
   constructor(private readonly runner: ImportRunner) {}
 
   onModuleInit(): void {
+    const lockDuration = importsConfig().IMPORTS_LOCK_MS;
     this.worker = new Worker(IMPORT_QUEUE, (job) => this.process(job), {
       connection: bullConnection(),
       prefix: importQueuePrefix(),
       concurrency: 1,
-      // A commit of a large file may hold the job for a while: keep its lock alive.
-      lockDuration: 60_000,
+      // A commit of a large file may hold the job for a while: keep its lock alive (renewed at half of it).
+      lockDuration,
+      stalledInterval: lockDuration,
     });
     this.worker.on('error', () => undefined);
   }

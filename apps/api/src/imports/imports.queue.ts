@@ -1,4 +1,6 @@
 import { Queue } from 'bullmq';
+import { z } from 'zod';
+import { loadConfig } from '../config/load-config';
 import { databaseConfig } from '../database/database.config';
 import { bullConnection } from '../queue/redis.config';
 
@@ -10,6 +12,17 @@ export const IMPORT_QUEUE_TOKEN = Symbol('IMPORT_QUEUE');
  * test run, which has its own database) share the queue and never take another one's jobs.
  */
 export const importQueuePrefix = (): string => `bull-${databaseConfig().databaseName}`;
+
+const schema = z.object({
+  /**
+   * How long a worker holds an import job before BullMQ declares it stalled and hands it to
+   * another worker (a killed worker's commit restarts after this delay), milliseconds.
+   */
+  IMPORTS_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
+  /** Test hook: pause inside the commit's transaction before it commits, to kill a worker mid-import. */
+  IMPORTS_TEST_PAUSE_MS: z.coerce.number().int().min(0).max(120_000).default(0),
+});
+export const importsConfig = (env = process.env) => loadConfig('imports', schema, env);
 
 export type ImportJobName = 'validate' | 'commit';
 /** The BullMQ job id is the idempotency key: one validation and one commit per import. */

@@ -12,6 +12,7 @@ import type { PatientDataConfig } from '../patients/patient-data.config';
 import type { ImportKind, Mapping } from './columns';
 import { commitRows, CommitRefused, dryRun, type EngineInput } from './import-engine';
 import { importPaths } from './import-storage';
+import { importsConfig } from './imports.queue';
 import type { RowIssue } from './rows';
 import { FileProblem, openSource, type Encoding } from './source';
 
@@ -38,6 +39,8 @@ export type Progress = (p: { step: 'validate' | 'commit'; rowsDone: number; rows
 export class ImportRunner {
   /** Test hook: makes the next commit throw after that many rows (a crash mid-import). */
   failNextCommitAfterRows: number | undefined;
+  /** Test hook (IMPORTS_TEST_PAUSE_MS): pause after the rows are written, before COMMIT, to kill the worker there. */
+  private readonly pauseBeforeCommitMs = importsConfig().IMPORTS_TEST_PAUSE_MS;
 
   constructor(
     private readonly db: TenantDb,
@@ -155,6 +158,7 @@ export class ImportRunner {
         if (dup) throw new CommitRefused('deja_importe', 'Ce fichier (même empreinte SHA-256) a déjà été importé.');
         const input = { ...(await this.input(em, tenantId, imp, progress, 'commit')), failAfterRows };
         const r = await commitRows(em, input);
+        if (this.pauseBeforeCommitMs > 0) await new Promise((res) => setTimeout(res, this.pauseBeforeCommitMs));
         const counts = { ...imp.counts, read: r.read, create: r.created, update: r.updated, unchanged: r.unchanged };
         await em.query(`UPDATE imports SET status = 'committed', counts = $2, committed_at = now(), failure = NULL WHERE id = $1`, [importId, JSON.stringify(counts)]);
         await this.audit.record(em, tenantId, { action: 'import.commit', resourceType: 'import', resourceId: importId, detail: { kind: imp.kind, sha256: imp.sha256, counts } });

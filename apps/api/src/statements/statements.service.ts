@@ -199,7 +199,6 @@ export class StatementsService implements OnModuleDestroy {
   async patientLines(tenantId: TenantId, ability: AppAbility, statementId: string, q: { practitionerId?: string; patientId?: string; offset: number; limit: number }) {
     this.canRead(tenantId, ability);
     return this.db.forTenant(tenantId, async (em) => {
-      await this.head(em, tenantId, statementId);
       const rows: { patient_id: string; external_id: string; rpps: string; line_code: string; gross_cents: string; net_cents: string; explanation: Record<string, unknown> }[] = await em.query(
         `WITH page AS (
            SELECT DISTINCT l.patient_id, pa.external_id FROM statement_patient_lines l JOIN patients pa ON pa.tenant_id = l.tenant_id AND pa.id = l.patient_id
@@ -211,6 +210,8 @@ export class StatementsService implements OnModuleDestroy {
           ORDER BY page.external_id, l.line_code`,
         [tenantId, statementId, q.practitionerId ?? null, q.patientId ?? null, q.limit, q.offset],
       );
+      // Lines exist only under an existing statement: its head is read (for the 404) only when the page is empty.
+      if (!rows.length) await this.head(em, tenantId, statementId);
       await this.audit.record(em, tenantId, { action: 'statement.patient_lines.read', resourceType: 'statement', resourceId: statementId, detail: { ...q, rows: rows.length } });
       const byPatient = new Map<string, { patientId: string; externalId: string; mtRpps: string; grossCents: number; netCents: number; status: string; lines: unknown[]; explanation: Record<string, unknown> }>();
       for (const r of rows) {
