@@ -59,3 +59,8 @@ export function parseEurosToCents(input: string): number | null {
   if (!m) return null;
   return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
 }
+/** « de novembre 2026 », « d’octobre 2026 » (elision before a vowel). */
+export const ofMonth = (ym: string): string => {
+  const m = formatMonth(ym);
+  return /^[aeiouy]/i.test(m) ? `d’${m}` : `de ${m}`;
+};

@@ -10,7 +10,7 @@ import { EmptyState } from '../components/EmptyState';
 import { FigureTable } from '../components/FigureTable';
 import { PageTitle } from '../components/PageTitle';
 import { QueryState } from '../components/QueryState';
-import { formatDateTime, formatMonth } from '../format';
+import { formatDateTime, formatMonth, ofMonth } from '../format';
 import { defaultRunMonth, programmeMonths } from '../statements/labels';
 import { isActive, RunProgress } from '../statements/RunProgress';
 
@@ -66,7 +66,7 @@ export function RunsPage() {
         </Paper>
         <section aria-labelledby="runs-progress">
           <Title order={2} size="h3" id="runs-progress" mb="sm">
-            Avancement de {formatMonth(month)}
+            Avancement {ofMonth(month)}
           </Title>
           <QueryState isPending={q.isPending} error={q.error} retry={() => void q.refetch()} what="de l’avancement" />
           {q.data &&
@@ -80,7 +80,7 @@ export function RunsPage() {
                   {active > 0 ? `${active} calcul(s) en cours sur ${runs.length}.` : `${runs.length} calcul(s), aucun en cours.`}
                 </Text>
                 <FigureTable
-                  caption={`Calculs de ${formatMonth(month)} par structure`}
+                  caption={`Calculs ${ofMonth(month)} par structure`}
                   rows={runs}
                   rowKey={(r) => r.id}
                   columns={[

@@ -20,10 +20,10 @@ type SafeguardList = ApiData<'/structures/{structureId}/safeguard'>;
 type SafeguardDetail = ApiData<'/structures/{structureId}/safeguard/{practitionerId}'>;
 
 const STATUS: Record<string, { label: string; color: string }> = {
-  not_started: { label: 'fenêtre pas encore ouverte', color: '#495057' },
-  in_progress: { label: 'fenêtre en cours (provisoire)', color: '#1c5fa8' },
-  complete: { label: 'fenêtre terminée : relevé définitif à émettre', color: '#8a3b00' },
-  issued: { label: 'relevé définitif émis', color: '#1b5e20' },
+  not_started: { label: 'pas commencée', color: '#495057' },
+  in_progress: { label: 'en cours', color: '#1c5fa8' },
+  complete: { label: 'à émettre', color: '#8a3b00' },
+  issued: { label: 'définitif émis', color: '#1b5e20' },
 };
 const METHOD: Record<string, string> = {
   actsByDoctor: 'actes réalisés par le médecin pour ses patients inclus',
@@ -82,7 +82,7 @@ function DoctorDetail({ structureId, practitionerId, asOf, manage }: { structure
               </div>
             </SimpleGrid>
             <Text size="sm" mt="sm">
-              Méthode de la convention : {METHOD[d.method] ?? d.method}. Paramètres {d.paramsVersion}, tarifs {d.tariffVersion}.
+              Méthode de la convention : {METHOD[d.method] ?? d.method}. Paramètres {d.paramsVersion}, version des tarifs {d.tariffVersion.slice(0, 12)}….
             </Text>
           </Paper>
           {d.months.length === 0 ? (
@@ -228,7 +228,7 @@ export function SafeguardPage() {
               </EmptyState>
             ) : (
               <FigureTable
-                caption={`Médecins généralistes au ${formatMonth(list.data.asOf)}`}
+                caption={`Médecins généralistes, situation en ${formatMonth(list.data.asOf)}`}
                 rows={doctors}
                 rowKey={(d) => d.practitionerId}
                 columns={[

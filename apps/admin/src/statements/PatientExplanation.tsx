@@ -8,7 +8,7 @@ import { formatCents, formatInteger } from '../format';
 import { PATIENT_STATUS } from './labels';
 import type { PatientLine, StatementDetail } from './statements-api';
 
-const PAGE = 50;
+const PAGE = 25;
 
 interface PaidLine {
   code: string;
@@ -97,7 +97,7 @@ function PatientCard({ p }: { p: PatientLine }) {
 
 /**
  * « Pourquoi ce patient est-il payé ce montant ? » — the stored per-patient explanation of a
- * statement (GET …/statements/{id}/patients), 50 patients a page, filtered by doctor: each paid
+ * statement (GET …/statements/{id}/patients), 25 patients a page, filtered by doctor: each paid
  * line with its rule and its text, what is not paid and why, the engine's warnings.
  */
 export function PatientExplanation({ structureId, statement }: { structureId: string; statement: StatementDetail }) {

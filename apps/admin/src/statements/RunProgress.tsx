@@ -1,6 +1,6 @@
 import { Alert, Group, Loader, Progress, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
-import { formatDateTime, formatMonth } from '../format';
+import { formatDateTime, ofMonth } from '../format';
 import { RUN_STATUS } from './labels';
 
 /** A monthly run as the API reports it (`GET …/statement-runs/{runId}`, `GET /statement-runs`). */
@@ -25,10 +25,10 @@ export const isActive = (r: { status: string } | undefined | null): boolean => r
  */
 export function RunProgress({ run, done, compact = false }: { run: RunLike; done?: ReactNode; compact?: boolean }) {
   const pct = Math.max(0, Math.min(100, Math.round(run.progress)));
-  const label = `Calcul de ${formatMonth(run.month)} : ${RUN_STATUS[run.status] ?? run.status}`;
+  const label = `Calcul ${ofMonth(run.month)} : ${RUN_STATUS[run.status] ?? run.status}`;
   if (run.status === 'failed') {
     return (
-      <Alert color="red" title={compact ? undefined : `Le calcul de ${formatMonth(run.month)} a échoué`} role="alert">
+      <Alert color="red" title={compact ? undefined : `Le calcul ${ofMonth(run.month)} a échoué`} role="alert">
         <Stack gap={4}>
           {compact && <Text fw={600}>Échec</Text>}
           <Text>{run.errorDetail ?? 'Le calcul s’est arrêté sans motif : relancez-le, puis signalez-le à l’équipe ipso s’il échoue encore.'}</Text>
@@ -46,7 +46,7 @@ export function RunProgress({ run, done, compact = false }: { run: RunLike; done
     return (
       <Stack gap={4} role="status">
         <Text c="#1b5e20" fw={600}>
-          {compact ? 'Terminé' : `Calcul de ${formatMonth(run.month)} terminé`}
+          {compact ? 'Terminé' : `Calcul ${ofMonth(run.month)} terminé`}
           {run.finishedAt ? ` le ${formatDateTime(run.finishedAt)}` : ''}.
         </Text>
         {done}

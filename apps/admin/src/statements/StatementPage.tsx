@@ -10,7 +10,7 @@ import { DownloadButton } from '../components/DownloadButton';
 import { FigureTable } from '../components/FigureTable';
 import { PageTitle } from '../components/PageTitle';
 import { QueryState } from '../components/QueryState';
-import { formatCents, formatDateTime, formatInteger, formatMonth, formatPercent } from '../format';
+import { formatCents, formatDateTime, formatInteger, formatPercent, ofMonth } from '../format';
 import { DiffTable } from './DiffTable';
 import { PatientExplanation } from './PatientExplanation';
 import type { StatementDetail } from './statements-api';
@@ -95,7 +95,7 @@ export function StatementPage() {
   });
   const s = q.data;
   const base = `/structures/${structureId}/statements/${statementId}`;
-  const title = s ? `Relevé de ${formatMonth(s.month)} — version ${s.version}` : 'Relevé mensuel';
+  const title = s ? `Relevé ${ofMonth(s.month)} — version ${s.version}` : 'Relevé mensuel';
   const doctorName = (id: string) => s?.doctors.find((d) => d.practitionerId === id)?.name ?? `médecin ${id.slice(0, 8)}`;
   return (
     <>

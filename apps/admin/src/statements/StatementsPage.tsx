@@ -11,7 +11,7 @@ import { DataTable } from '../components/DataTable';
 import { EmptyState } from '../components/EmptyState';
 import { PageTitle } from '../components/PageTitle';
 import { QueryState } from '../components/QueryState';
-import { formatCents, formatDate, formatMonth } from '../format';
+import { formatCents, formatDate, formatMonth, ofMonth } from '../format';
 import { defaultRunMonth, programmeMonths, STATEMENT_STATUS } from './labels';
 import { isActive, RunProgress } from './RunProgress';
 import { useRun, useStructure, type Run, type StatementSummary } from './statements-api';
@@ -79,7 +79,7 @@ function RunMonth({ structureId, lastRuns }: { structureId: string; lastRuns: Ru
             done={
               run.data.statementId && (
                 <Anchor component={Link} to={`/structures/${structureId}/releves/${run.data.statementId}`}>
-                  Ouvrir le relevé de {formatMonth(run.data.month)}
+                  Ouvrir le relevé {ofMonth(run.data.month)}
                 </Anchor>
               )
             }
