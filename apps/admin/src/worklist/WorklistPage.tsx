@@ -46,7 +46,9 @@ export function WorklistPage() {
         accessorKey: 'date',
         cell: ({ row: { original: i } }) => (
           <>
-            {formatDate(i.date)}
+            <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+              {formatDate(i.date)}
+            </Text>
             <Text size="xs" c="gray.8">
               {days(i.daysLeft)}
               {i.lostFromMonth ? `, perdu dès ${formatMonth(i.lostFromMonth)}` : ''}
