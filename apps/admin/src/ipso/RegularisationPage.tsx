@@ -48,8 +48,8 @@ function Figures({ r }: { r: Regularisation }) {
         {f('Forfaits bruts de l’année', formatCents(r.forfaitGrossCents))}
         {f('dont soumis au taux de fuite', formatCents(r.grossSubjectToLeakageCents))}
         {f('dont hors taux (perte d’autonomie)', formatCents(r.grossExemptCents))}
-        {f('Taux théorique', r.theoreticalRatePercent)}
-        {f('Taux réel', r.realRatePercent)}
+        {f('Taux théorique', r.theoreticalRatePercent.replace('.', ','))}
+        {f('Taux réel', r.realRatePercent.replace('.', ','))}
         {f('Valeur d’un forfait de 100 €', formatCents(r.valueOf100EurosCents))}
         {f('Dû', formatCents(r.dueCents))}
         {f('Perçu', formatCents(r.receivedCents))}
