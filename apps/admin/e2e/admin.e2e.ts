@@ -243,7 +243,9 @@ describe('COPIL indicators (issue #8 §4)', () => {
     await page.getByRole('link', { name: 'Indicateurs COPIL' }).click();
     const trajectory = page.getByRole('table', { name: 'Trajectoire par échéance' });
     await trajectory.waitFor();
-    // Programme totals add up every structure: small counts are suppressed per structure below.
+    // The programme totals are suppressed only while they stay below 11 (the Vallée demo's
+    // indicators, computed by the worker after the seed, lift the doctors' total to 11): the
+    // « < 11 » cells are checked on the per-structure page below and in the CSV export.
     await trajectory.locator('tbody tr').first().waitFor();
     await page.getByRole('table', { name: /Budget 2027 par ligne/ }).waitFor();
     await page.getByRole('img', { name: /Patients inclus contre la cible/ }).waitFor();
@@ -409,5 +411,117 @@ describe('audit questionnaire (issue #8 §2–§3)', () => {
     await page.reload();
     await expect.poll(() => page.getByLabel(/Comment l'aspect prévention est-il intégré/).inputValue()).toContain('Consultations de prévention');
     await checkPage(page, '29-audit-questionnaire');
+  });
+});
+
+describe('monthly statements, safeguard and worklist (issue #8 §3, issue #6)', () => {
+  const vallee = '44444444-4444-4444-8444-444444444444';
+
+  it('the Vallée coordinator runs November 2026, follows it, issues it, downloads the billing CSV and the PDF, opens the safeguard and the worklist', async () => {
+    await signIn(page, baseUrl, 'coord.vallee@demo-mtr2.fr');
+    await page.getByRole('link', { name: 'Relevés mensuels' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Relevés mensuels' }).waitFor();
+    const list = page.getByRole('table', { name: 'Relevés par mois et version' });
+    await list.getByRole('link', { name: 'octobre 2026' }).waitFor();
+    await list.getByRole('link', { name: 'septembre 2026' }).waitFor();
+    await checkPage(page, '30-releves-liste');
+
+    await page.getByLabel('Mois à calculer').selectOption('2026-11');
+    await page.getByRole('button', { name: 'Lancer le calcul' }).click();
+    const open = page.getByRole('link', { name: 'Ouvrir le relevé de novembre 2026' });
+    await open.waitFor({ timeout: 45_000 });
+    await list.getByRole('link', { name: 'novembre 2026' }).waitFor();
+    await checkPage(page, '31-releves-calcul-termine');
+
+    await open.click();
+    await page.getByRole('heading', { level: 1, name: 'Relevé de novembre 2026 — version 1' }).waitFor();
+    await page.getByRole('heading', { name: 'Lignes par médecin traitant' }).waitFor();
+    await page.getByRole('article').first().waitFor();
+    await checkPage(page, '32-releve-brouillon');
+    await page.getByRole('button', { name: 'Émettre', exact: true }).click();
+    await page.getByRole('heading', { name: 'Émettre le relevé' }).waitFor({ state: 'detached' });
+    await page.locator('.mantine-Badge-root', { hasText: 'émis' }).first().waitFor();
+
+    const csv = await downloaded(page, () => page.getByRole('button', { name: 'Fichier de facturation (CSV)' }).click());
+    expect(csv.name).toMatch(/^facturation-RM-202611-.*\.csv$/);
+    const text = csv.body.toString('utf8');
+    expect(text).toContain('numero_releve;mois;finess');
+    expect(text).toContain('TOTAL');
+    const pdf = await downloaded(page, () => page.getByRole('button', { name: 'Relevé de la structure (PDF)' }).click());
+    expect(pdf.body.subarray(0, 5).toString()).toBe('%PDF-');
+    await checkPage(page, '33-releve-emis');
+
+    await page.getByRole('link', { name: 'Clause de sauvegarde' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Clause de sauvegarde' }).waitFor();
+    await page.getByRole('table', { name: /^Médecins généralistes, situation en/ }).waitFor();
+    await page.getByRole('table', { name: /^Mois par mois/ }).waitFor();
+    await checkPage(page, '34-sauvegarde');
+
+    await page.getByRole('link', { name: 'Manque à gagner' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Manque à gagner' }).waitFor();
+    await page.getByRole('radio', { name: '90 jours' }).check();
+    await page.getByText(/horizon 90 jours/).waitFor();
+    await checkPage(page, '35-manque-a-gagner');
+    const worklist = await downloaded(page, () => page.getByRole('button', { name: 'Exporter en CSV' }).click());
+    expect(worklist.name).toMatch(/\.csv$/);
+    expect(page.url()).toContain(vallee);
+  });
+
+  it('a Vallée doctor reads the statements and downloads only their own doctor PDF', async () => {
+    await signIn(page, baseUrl, 'dr.lucas@demo-mtr2.fr');
+    await page.getByRole('link', { name: 'Relevés mensuels' }).click();
+    await page.getByRole('table', { name: 'Relevés par mois et version' }).getByRole('link', { name: 'octobre 2026' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Relevé d’octobre 2026 — version 1' }).waitFor();
+    await page.getByRole('heading', { name: 'Lignes par médecin traitant' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Fichier de facturation (CSV)' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Relevé de la structure (PDF)' }).count()).toBe(0);
+    const own = page.getByRole('button', { name: /^Relevé PDF de / });
+    await expect.poll(() => own.count()).toBe(1);
+    const pdf = await downloaded(page, () => own.click());
+    expect(pdf.body.subarray(0, 5).toString()).toBe('%PDF-');
+    await checkPage(page, '36-releve-praticien');
+  });
+
+  it('ipso: month of all structures, tariff table, leakage regularisation', async () => {
+    await signIn(page, baseUrl, 'ipso@demo-mtr2.fr', totpSecrets['ipso@demo-mtr2.fr']);
+    await page.getByRole('link', { name: 'Calculs du mois' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Calculs du mois' }).waitFor();
+    await page.getByLabel('Mois', { exact: true }).selectOption('2026-12');
+    await page.getByRole('heading', { name: 'Aucun calcul pour décembre 2026' }).waitFor();
+    await page.getByRole('button', { name: 'Lancer pour toutes les structures' }).click();
+    const runs = page.getByRole('table', { name: 'Calculs de décembre 2026 par structure' });
+    await runs.getByRole('link', { name: 'Maison de santé de la Vallée', exact: true }).waitFor();
+    await page.getByText(/calcul\(s\), aucun en cours/).waitFor({ timeout: 45_000 });
+    await runs.getByRole('link', { name: 'Ouvrir le relevé de Maison de santé de la Vallée' }).waitFor();
+    await checkPage(page, '37-ipso-calculs');
+
+    await page.getByRole('link', { name: 'Grille tarifaire' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Grille tarifaire' }).waitFor();
+    await page.getByRole('table', { name: 'Tarifs datés' }).getByRole('cell', { name: 'DEQP003' }).waitFor();
+    await page.getByLabel(/^Code/).fill('VG');
+    await page.getByLabel(/^Libellé/).fill('Visite (doublon de démonstration)');
+    await page.getByLabel(/^Montant/).fill('30,00');
+    // Overlaps the open VG period (from 22/12/2024): refused with the API's French detail.
+    await page.getByLabel(/^En vigueur à partir du/).fill('2024-06-01');
+    await page.getByLabel(/^Jusqu’au/).fill('2025-06-30');
+    await page.getByLabel(/^Source/).fill('Essai de bout en bout');
+    await page.getByRole('button', { name: 'Ajouter le tarif' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Tarif non ajouté' }).getByText(/Un tarif de VG est déjà en vigueur/).waitFor();
+    await checkPage(page, '38-ipso-tarifs');
+
+    await page.getByRole('link', { name: 'Régularisation du taux de fuite' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Régularisation du taux de fuite' }).waitFor();
+    await page.getByLabel('Structure', { exact: true }).selectOption({ label: 'Maison de santé de la Vallée' });
+    await page.getByRole('heading', { name: 'Aucune régularisation 2026 pour Maison de santé de la Vallée' }).waitFor();
+    await page.getByLabel(/^Taux réel/).fill('8');
+    await page.getByRole('button', { name: 'Calculer et enregistrer' }).click();
+    await page.getByText(/^MTR2-REG-2026-/).waitFor();
+    await page.getByLabel(/^Date de la réunion/).fill('2027-06-15');
+    await page.getByLabel(/^Numéro de décision/).fill('COPIL-2027-01');
+    await page.getByRole('button', { name: 'Enregistrer la décision' }).click();
+    await page.getByRole('button', { name: 'Émettre la régularisation' }).click();
+    const reg = await downloaded(page, () => page.getByRole('button', { name: 'Relevé de régularisation (PDF)' }).click());
+    expect(reg.body.subarray(0, 5).toString()).toBe('%PDF-');
+    await checkPage(page, '39-ipso-regularisation');
   });
 });

@@ -14,11 +14,17 @@ import { ProgrammePage } from './copil/ProgrammePage';
 import { StructureIndicatorsPage } from './copil/StructureIndicatorsPage';
 import { ImportWizardPage } from './imports/ImportWizardPage';
 import { PatientsPage } from './imports/PatientsPage';
-import { StatementsPage } from './pages/Placeholders';
 import { SignInPage } from './pages/SignInPage';
 import { ForbiddenPage, NotFoundPage } from './pages/StatusPages';
 import { StructurePage } from './pages/StructurePage';
 import { StructuresPage } from './pages/StructuresPage';
+import { RegularisationPage } from './ipso/RegularisationPage';
+import { RunsPage } from './ipso/RunsPage';
+import { TariffsPage } from './ipso/TariffsPage';
+import { SafeguardPage } from './safeguard/SafeguardPage';
+import { StatementPage } from './statements/StatementPage';
+import { StatementsPage } from './statements/StatementsPage';
+import { WorklistPage } from './worklist/WorklistPage';
 
 /** Signed in and /auth/me loaded, or off to the sign-in page (coming back here afterwards). */
 function RequireSession({ children }: { children: ReactNode }) {
@@ -93,6 +99,12 @@ export function App() {
         <Route path="structures/:structureId/patientele/import" element={<StructureScope><ImportWizardPage /></StructureScope>} />
         <Route path="structures/:structureId/audit" element={<StructureScope><AuditPage /></StructureScope>} />
         <Route path="structures/:structureId/releves" element={<StructureScope><StatementsPage /></StructureScope>} />
+        <Route path="structures/:structureId/releves/:statementId" element={<StructureScope><StatementPage /></StructureScope>} />
+        <Route path="structures/:structureId/sauvegarde" element={<StructureScope><SafeguardPage /></StructureScope>} />
+        <Route path="structures/:structureId/manque-a-gagner" element={<StructureScope><WorklistPage /></StructureScope>} />
+        <Route path="calculs" element={<Allowed when={isPlatformStaff}><RunsPage /></Allowed>} />
+        <Route path="tarifs" element={<Allowed when={isPlatformStaff}><TariffsPage /></Allowed>} />
+        <Route path="regularisations" element={<Allowed when={isPlatformStaff}><RegularisationPage /></Allowed>} />
         <Route path="candidatures" element={<Allowed when={canReadCandidacies}><PipelinePage /></Allowed>} />
         <Route path="candidatures/:structureId" element={<Allowed when={canReadCandidacies}><CandidacyPage /></Allowed>} />
         <Route path="candidatures/:structureId/audit" element={<Allowed when={canReadCandidacies}><AuditReviewPage /></Allowed>} />

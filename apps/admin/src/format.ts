@@ -45,3 +45,22 @@ export const formatBytes = (n: number): string =>
 const compactEuroFmt = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', notation: 'compact', maximumFractionDigits: 1 });
 /** Chart axes: « 7,5 M€ ». */
 export const formatCentsCompact = (cents: number): string => compactEuroFmt.format(cents / 100);
+const signedEuroFmt = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', signDisplay: 'exceptZero' });
+/** A signed amount (differences, regularisations): « +12,30 € », « -5 000,00 € », « 0,00 € ». */
+export const formatSignedCents = (cents: number): string => signedEuroFmt.format(cents / 100);
+
+/**
+ * Euros typed by a person (« 31,50 », « 1 234.5 », « 30 ») to integer cents, without floating
+ * point on money; null when it is not an amount with at most two decimals.
+ */
+export function parseEurosToCents(input: string): number | null {
+  const s = input.replace(/[\s\u00a0\u202f€]/g, '').replace(',', '.');
+  const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(s);
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}
+/** « de novembre 2026 », « d’octobre 2026 » (elision before a vowel). */
+export const ofMonth = (ym: string): string => {
+  const m = formatMonth(ym);
+  return /^[aeiouy]/i.test(m) ? `d’${m}` : `de ${m}`;
+};

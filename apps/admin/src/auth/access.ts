@@ -29,3 +29,13 @@ export const ROLE_LABELS: Record<string, string> = {
   coordinator: 'Coordination',
   practitioner: 'Praticien',
 };
+
+/** Running the month, issuing statements, downloading the billing file and the structure PDF: the coordinator and the ipso team (issue #6). */
+export const canManageStatements = (me: Me, structureId: string): boolean =>
+  isPlatformStaff(me) || membershipOf(me, structureId)?.role === 'coordinator';
+
+/** The practitioner record a practitioner member is linked to (their own doctor PDF, their own safeguard view). */
+export const ownPractitionerId = (me: Me, structureId: string): string | null => {
+  const m = membershipOf(me, structureId);
+  return m?.role === 'practitioner' ? m.practitionerId : null;
+};

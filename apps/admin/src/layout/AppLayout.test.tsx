@@ -24,6 +24,9 @@ describe('navigation from roles and structures', () => {
       'Candidatures /candidatures',
       'Données de référence INSEE /donnees-de-reference',
       'Indicateurs COPIL /indicateurs',
+      'Calculs du mois /calculs',
+      'Grille tarifaire /tarifs',
+      'Régularisation du taux de fuite /regularisations',
     ]);
   });
   it('COPIL: structures (identity) and indicators, no candidacies', () => {
@@ -36,6 +39,8 @@ describe('navigation from roles and structures', () => {
       `Questionnaire d’audit /structures/${A}/audit`,
       `Patientèle /structures/${A}/patientele`,
       `Relevés mensuels /structures/${A}/releves`,
+      `Clause de sauvegarde /structures/${A}/sauvegarde`,
+      `Manque à gagner /structures/${A}/manque-a-gagner`,
     ]);
   });
 });

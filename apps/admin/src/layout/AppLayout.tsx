@@ -36,12 +36,16 @@ export function navigationFor(me: Me, structureId: string | null): NavItem[] {
   if (isPlatformStaff(me) || isCopil(me)) items.push({ to: '/structures', label: 'Structures', end: true });
   if (canReadCandidacies(me)) items.push({ to: '/candidatures', label: 'Candidatures' }, { to: '/donnees-de-reference', label: 'Données de référence INSEE' });
   if (canReadIndicators(me)) items.push({ to: '/indicateurs', label: 'Indicateurs COPIL' });
+  if (isPlatformStaff(me))
+    items.push({ to: '/calculs', label: 'Calculs du mois' }, { to: '/tarifs', label: 'Grille tarifaire' }, { to: '/regularisations', label: 'Régularisation du taux de fuite' });
   if (structureId && !isPlatformStaff(me)) {
     items.push(
       { to: `/structures/${structureId}`, label: 'Ma structure et ses praticiens', end: true },
       { to: `/structures/${structureId}/audit`, label: 'Questionnaire d’audit' },
       { to: `/structures/${structureId}/patientele`, label: 'Patientèle' },
       { to: `/structures/${structureId}/releves`, label: 'Relevés mensuels' },
+      { to: `/structures/${structureId}/sauvegarde`, label: 'Clause de sauvegarde' },
+      { to: `/structures/${structureId}/manque-a-gagner`, label: 'Manque à gagner' },
     );
     if (me.memberships.length > 1) items.push({ to: '/structures', label: 'Toutes mes structures', end: true });
   }

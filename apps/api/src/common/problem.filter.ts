@@ -51,6 +51,12 @@ export class ProblemFilter implements ExceptionFilter {
     if (status >= 500) {
       this.log.error({ msg: 'request failed', correlationId, err: errorSummary(exception) });
     }
+    // An error after the response started (a stream cut by the client, a late rejection) cannot
+    // be reported to the client any more; writing headers again would throw and crash the process.
+    if (reply.sent || reply.raw.headersSent) {
+      this.log.warn({ msg: 'error after the response was sent', correlationId, status, code, err: errorSummary(exception) });
+      return;
+    }
     void reply
       .status(status)
       .header('content-type', 'application/problem+json; charset=utf-8')
