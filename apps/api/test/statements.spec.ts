@@ -126,6 +126,8 @@ describe('monthly statements (issue #6)', () => {
   });
 
   it('a double click queues one run; the same inputs leave the draft unchanged', async () => {
+    // The run holds its transaction a moment, so the second click surely lands while it is active.
+    process.env.STATEMENTS_TEST_PAUSE_MS = '3000';
     const [a, b] = await Promise.all([
       api.request('POST', `/structures/${t}/statement-runs`, { token, body: { month: MONTH } }),
       api.request('POST', `/structures/${t}/statement-runs`, { token, body: { month: MONTH } }),
@@ -133,6 +135,7 @@ describe('monthly statements (issue #6)', () => {
     expect([a.status, b.status]).toEqual([202, 202]);
     expect(a.body.run.id).toBe(b.body.run.id);
     expect([a.body.duplicate, b.body.duplicate].sort()).toEqual([false, true]);
+    delete process.env.STATEMENTS_TEST_PAUSE_MS;
     const run = await waitForRun(a.body.run.id);
     expect(run.statementId).toBe(v1);
     const { rows } = await admin.query(`SELECT count(*)::int AS n FROM statements WHERE tenant_id = $1`, [t]);
