@@ -17,6 +17,7 @@ import { DatabaseModule } from '../database/database.module';
 import { migrate } from '../database/data-source';
 import { provisionDatabase } from '../database/provision';
 import { ExportsService } from '../exports/exports.service';
+import { engineTimings } from '../imports/import-engine';
 import { importPaths, storeUpload } from '../imports/import-storage';
 import { ImportRunner } from '../imports/imports.runner';
 import { PatientDataModule } from '../patients/patient-data.module';
@@ -113,6 +114,8 @@ async function main() {
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
 
+  const phases: Record<string, number> = {};
+  engineTimings.sink = (phase, ms) => (phases[phase] = Math.round(ms));
   const importId = randomUUID();
   t = performance.now();
   const stored = await storeUpload(createReadStream(file), importPaths(dir, tenantId, importId).source, 4 * 1024 ** 3);
@@ -133,6 +136,8 @@ async function main() {
   if (c.status !== 'committed' || c.counts.create !== ROWS) throw new Error(`commit: ${c.status} ${JSON.stringify(c.counts)}`);
   const value = Math.round(ROWS / (dryS + commitS));
   process.stdout.write(`upload (hash, UTF-8 check, to disk) ${uploadS.toFixed(2)} s; dry run ${dryS.toFixed(2)} s (${Math.round(ROWS / dryS)} rows/s); commit ${commitS.toFixed(2)} s (${Math.round(ROWS / commitS)} rows/s); end to end ${value} rows/s\n`);
+
+  process.stdout.write(`phases (ms): ${JSON.stringify(phases)}\n`);
 
   // Streamed export of the same rows (decryption included).
   const ability = defineAbilityFor({ id: randomUUID(), email: 'b@b', displayName: 'b', platformRole: null, memberships: [{ structureId: tenantId, role: 'coordinator', practitionerId: null }] });
