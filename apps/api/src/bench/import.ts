@@ -110,6 +110,7 @@ async function main() {
 
   const app = await NestFactory.createApplicationContext(BenchModule, { logger: false });
   const runner = app.get(ImportRunner);
+  if (process.env.BENCH_THREADS !== undefined) runner.encoderThreads = Number(process.env.BENCH_THREADS);
   const tenant = asTenantId(tenantId);
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
@@ -125,13 +126,19 @@ async function main() {
     [tenantId, importId, stored.sha256, stored.size],
   );
   t = performance.now();
+  let cpu = process.cpuUsage();
   await runner.validate(tenant, importId);
   const dryS = (performance.now() - t) / 1000;
+  const dryCpu = process.cpuUsage(cpu);
   const { rows: [v] } = await admin.query('SELECT status, counts FROM imports WHERE id = $1', [importId]);
   if (v.status !== 'validated') throw new Error(`dry run: ${v.status} ${JSON.stringify(v.counts)}`);
   t = performance.now();
+  cpu = process.cpuUsage();
   await runner.commit(tenant, importId);
   const commitS = (performance.now() - t) / 1000;
+  const commitCpu = process.cpuUsage(cpu);
+  const cpuS = (u: NodeJS.CpuUsage) => ((u.user + u.system) / 1e6).toFixed(1);
+  process.stdout.write(`node CPU (all threads): dry run ${cpuS(dryCpu)} s, commit ${cpuS(commitCpu)} s\n`);
   const { rows: [c] } = await admin.query('SELECT status, counts FROM imports WHERE id = $1', [importId]);
   if (c.status !== 'committed' || c.counts.create !== ROWS) throw new Error(`commit: ${c.status} ${JSON.stringify(c.counts)}`);
   const value = Math.round(ROWS / (dryS + commitS));

@@ -4,6 +4,7 @@ import type { PatientCrypto } from '../patients/patient-crypto';
 import { type ImportKind, type Mapping, COLUMNS, resolveMapping } from './columns';
 import { CopyWriter, copyBytea, copyText, copyTextArray } from './copy';
 import { RowChecker, type RowIssue, type CriterionRow, type EncounterRow, type PatientRow } from './rows';
+import { DEFAULT_ENCODER_THREADS, PatientStageEncoder, patientTuple, type EncodeMode, type PatientTuple } from './patient-stage-encoder';
 import { FileProblem, openSource, type Source, type SourceOptions, type UploadScan } from './source';
 
 /** Errors kept in the report (the faulty-rows CSV holds the same rows); beyond, only counted. */
@@ -41,6 +42,8 @@ export interface EngineInput {
   onProgress?: (rowsDone: number) => Promise<void> | void;
   /** Test hook: throws after that many rows of the commit (a worker crash mid-import). */
   failAfterRows?: number;
+  /** Threads encrypting and hashing patient rows (0: on this thread); see DEFAULT_ENCODER_THREADS. */
+  encoderThreads?: number;
 }
 
 type AnyRow = PatientRow | CriterionRow | EncounterRow;
@@ -153,6 +156,36 @@ const SQL: Record<ImportKind, KindSql> = {
   },
 };
 
+const ENCODE_BATCH = 2000;
+
+/**
+ * Patient rows are encrypted and hashed in batches (one random draw for all the IVs of a batch, no
+ * per-field arrays), on this thread or on worker threads while this one parses and checks the next
+ * rows; the COPY text comes back in file order.
+ */
+function patientEncoder(input: EngineInput, mode: EncodeMode) {
+  if (input.kind !== 'patients') return null;
+  const encoder = new PatientStageEncoder(input.crypto.encoderKeys(), mode, input.encoderThreads ?? DEFAULT_ENCODER_THREADS);
+  let batch: PatientTuple[] = [];
+  return {
+    async add(line: number, row: PatientRow, copy: CopyWriter) {
+      batch.push(patientTuple(line, row));
+      if (batch.length < ENCODE_BATCH) return;
+      const rows = batch;
+      batch = [];
+      const out = await encoder.push(rows);
+      if (out) await copy.text(out);
+    },
+    async finish(copy: CopyWriter) {
+      if (batch.length) await copy.text(await encoder.push(batch));
+      batch = [];
+      const rest = await encoder.drain();
+      if (rest) await copy.text(rest);
+    },
+    close: () => encoder.close(),
+  };
+}
+
 interface Pass {
   src: Source;
   mapping: Mapping;
@@ -207,17 +240,22 @@ export async function dryRun(em: EntityManager, input: EngineInput): Promise<Dry
   const pass = await openPass(input);
   await em.query(`CREATE TEMP TABLE imp_keys (line int, ext text, nkey text, digest bytea) ON COMMIT DROP`);
   const copy = await CopyWriter.open(em, 'COPY imp_keys FROM STDIN');
+  const enc = patientEncoder(input, 'dry');
   try {
     for await (const { line, row } of pass.rows) {
       if (row) {
-        await copy.line([String(line), copyText(row.externalId), copyText(sql.stageKey(row)), copyBytea(sql.digest(input.crypto, row))]);
+        if (enc) await enc.add(line, row as PatientRow, copy);
+        else await copy.line([String(line), copyText(row.externalId), copyText(sql.stageKey(row)), copyBytea(sql.digest(input.crypto, row))]);
       }
       if (pass.read() % 20_000 === 0) await input.onProgress?.(pass.read());
     }
+    await enc?.finish(copy);
     await copy.end();
   } catch (e) {
     copy.abort(e as Error);
     throw e;
+  } finally {
+    await enc?.close();
   }
   await input.onProgress?.(pass.read());
   phase('read+check+copy');
@@ -310,6 +348,7 @@ export async function commitRows(em: EntityManager, input: EngineInput): Promise
     `CREATE TEMP TABLE imp_rows (line int, ${input.kind === 'patients' ? '' : patientCol}${sql.stageColumns}, digest bytea) ON COMMIT DROP`,
   );
   const copy = await CopyWriter.open(em, 'COPY imp_rows FROM STDIN');
+  const enc = patientEncoder(input, 'commit');
   let staged = 0;
   try {
     for await (const { line, row } of pass.rows) {
@@ -319,16 +358,22 @@ export async function commitRows(em: EntityManager, input: EngineInput): Promise
         throw new CommitRefused('import_invalide', `Le fichier ne passe plus la vérification (ligne ${e.line}, colonne ${e.column} : ${e.detail}) ; relancez l’essai à blanc.`);
       }
       if (!row) continue;
-      const digest = sql.digest(input.crypto, row);
-      const ext = input.kind === 'patients' ? [] : [copyText(row.externalId)];
-      await copy.line([String(line), ...ext, ...sql.stageLine(input.crypto, row, digest), copyBytea(digest)]);
       staged++;
+      if (enc) await enc.add(line, row as PatientRow, copy);
+      else {
+        const digest = sql.digest(input.crypto, row);
+        const ext = input.kind === 'patients' ? [] : [copyText(row.externalId)];
+        await copy.line([String(line), ...ext, ...sql.stageLine(input.crypto, row, digest), copyBytea(digest)]);
+      }
       if (pass.read() % 20_000 === 0) await input.onProgress?.(pass.read());
     }
+    await enc?.finish(copy);
     await copy.end();
   } catch (e) {
     copy.abort(e as Error);
     throw e;
+  } finally {
+    await enc?.close();
   }
   phase('read+check+encrypt+copy');
   const t = input.tenantId;

@@ -12,6 +12,7 @@ import type { PatientDataConfig } from '../patients/patient-data.config';
 import type { ImportKind, Mapping } from './columns';
 import { commitRows, CommitRefused, dryRun, type EngineInput } from './import-engine';
 import { importPaths } from './import-storage';
+import { DEFAULT_ENCODER_THREADS } from './patient-stage-encoder';
 import type { RowIssue } from './rows';
 import { FileProblem, openSource, type Encoding } from './source';
 
@@ -38,6 +39,8 @@ export type Progress = (p: { step: 'validate' | 'commit'; rowsDone: number; rows
 export class ImportRunner {
   /** Test hook: makes the next commit throw after that many rows (a crash mid-import). */
   failNextCommitAfterRows: number | undefined;
+  /** Bench hook: forces the number of encoding threads (default: encoderThreads of the file's size). */
+  encoderThreads: number | undefined;
 
   constructor(
     private readonly db: TenantDb,
@@ -65,6 +68,7 @@ export class ImportRunner {
       rpps,
       today: todayParis(),
       crypto: this.crypto,
+      encoderThreads: this.encoderThreads ?? DEFAULT_ENCODER_THREADS,
       onProgress: progress ? (rowsDone) => progress({ step, rowsDone, rowsTotal: total }) : undefined,
     };
   }
