@@ -84,10 +84,41 @@ export interface EncounterRow {
 
 const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().trim().replace(/[^a-z0-9]+/g, '_');
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const lastDay = (y: number, m: number) => (m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : DAYS[m - 1]);
+const digitsAt = (v: string, at: number, n: number): number => {
+  let x = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = v.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    x = x * 10 + c;
+  }
+  return x;
+};
+
+/**
+ * The two usual 10-character forms (JJ/MM/AAAA, AAAA-MM-JJ) read from char codes, without regular
+ * expressions or Date (a million-row import reads several dates per row); undefined: another form.
+ */
+function parseDate10(v: string): string | 'invalid' | undefined {
+  let y: number, m: number, d: number;
+  const c2 = v.charCodeAt(2);
+  if (c2 === 47 && v.charCodeAt(5) === 47) [d, m, y] = [digitsAt(v, 0, 2), digitsAt(v, 3, 2), digitsAt(v, 6, 4)];
+  else if (v.charCodeAt(4) === 45 && v.charCodeAt(7) === 45) [y, m, d] = [digitsAt(v, 0, 4), digitsAt(v, 5, 2), digitsAt(v, 8, 2)];
+  else return undefined;
+  if (y < 0 || m < 0 || d < 0) return undefined;
+  if (y < 1000 || m < 1 || m > 12 || d < 1 || d > lastDay(y, m)) return 'invalid';
+  return `${y}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
+}
+
 /** ISO or French (JJ/MM/AAAA) date, checked against the calendar; null when empty. */
 export function parseDate(raw: string): string | null | 'invalid' {
   const v = raw.trim();
   if (v === '') return null;
+  if (v.length === 10) {
+    const fast = parseDate10(v);
+    if (fast !== undefined) return fast;
+  }
   let y: number, m: number, d: number;
   let r = /^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$/.exec(v);
   if (r) [y, m, d] = [Number(r[1]), Number(r[2]), Number(r[3])];
