@@ -146,6 +146,7 @@ async function main() {
 
   process.stdout.write(`phases (ms): ${JSON.stringify(phases)}\n`);
 
+  const peakImportMiB = Math.round(peak / 1024 / 1024);
   // Streamed export of the same rows (decryption included).
   const ability = defineAbilityFor({ id: randomUUID(), email: 'b@b', displayName: 'b', platformRole: null, memberships: [{ structureId: tenantId, role: 'coordinator', practitionerId: null }] });
   t = performance.now();
@@ -155,7 +156,7 @@ async function main() {
   }
   const exportS = (performance.now() - t) / 1000;
   if (lines !== ROWS + 1) throw new Error(`export: ${lines} lines`);
-  process.stdout.write(`export patients.csv ${exportS.toFixed(2)} s, ${Math.round(ROWS / exportS)} rows/s (target 300000)\n`);
+  process.stdout.write(`export patients.csv ${exportS.toFixed(2)} s, ${Math.round(ROWS / exportS)} rows/s (target 300000); peak RSS ${peakImportMiB} MiB after the import, ${Math.round(peak / 1024 / 1024)} MiB after the export\n`);
   clearInterval(sampler);
   await app.close();
   await admin.end();

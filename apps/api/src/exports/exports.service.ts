@@ -15,7 +15,7 @@ export type ExportKind = 'am-included' | 'patients-csv' | 'patients-fhir' | 'eva
 /** FHIR identifier systems (ANS): INS-NIR OID, and the IDNPS of health professionals (8 + RPPS). */
 export const NIR_SYSTEM = 'urn:oid:1.2.250.1.213.1.4.8';
 export const IDNPS_SYSTEM = 'urn:oid:1.2.250.1.71.4.2.1';
-const FETCH = 5000;
+const FETCH = 2000;
 
 type Row = Record<string, never>;
 

@@ -156,7 +156,7 @@ const SQL: Record<ImportKind, KindSql> = {
   },
 };
 
-const ENCODE_BATCH = 2000;
+const ENCODE_BATCH = 500;
 
 /**
  * Patient rows are encrypted and hashed in batches (one random draw for all the IVs of a batch, no
