@@ -17,6 +17,7 @@ import { DatabaseModule } from '../database/database.module';
 import { migrate } from '../database/data-source';
 import { provisionDatabase } from '../database/provision';
 import { ExportsService } from '../exports/exports.service';
+import { engineTimings } from '../imports/import-engine';
 import { importPaths, storeUpload } from '../imports/import-storage';
 import { ImportRunner } from '../imports/imports.runner';
 import { PatientDataModule } from '../patients/patient-data.module';
@@ -109,10 +110,13 @@ async function main() {
 
   const app = await NestFactory.createApplicationContext(BenchModule, { logger: false });
   const runner = app.get(ImportRunner);
+  if (process.env.BENCH_THREADS !== undefined) runner.encoderThreads = Number(process.env.BENCH_THREADS);
   const tenant = asTenantId(tenantId);
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
 
+  const phases: Record<string, number> = {};
+  engineTimings.sink = (phase, ms) => (phases[phase] = Math.round(ms));
   const importId = randomUUID();
   t = performance.now();
   const stored = await storeUpload(createReadStream(file), importPaths(dir, tenantId, importId).source, 4 * 1024 ** 3);
@@ -122,18 +126,27 @@ async function main() {
     [tenantId, importId, stored.sha256, stored.size],
   );
   t = performance.now();
+  let cpu = process.cpuUsage();
   await runner.validate(tenant, importId);
   const dryS = (performance.now() - t) / 1000;
+  const dryCpu = process.cpuUsage(cpu);
   const { rows: [v] } = await admin.query('SELECT status, counts FROM imports WHERE id = $1', [importId]);
   if (v.status !== 'validated') throw new Error(`dry run: ${v.status} ${JSON.stringify(v.counts)}`);
   t = performance.now();
+  cpu = process.cpuUsage();
   await runner.commit(tenant, importId);
   const commitS = (performance.now() - t) / 1000;
+  const commitCpu = process.cpuUsage(cpu);
+  const cpuS = (u: NodeJS.CpuUsage) => ((u.user + u.system) / 1e6).toFixed(1);
+  process.stdout.write(`node CPU (all threads): dry run ${cpuS(dryCpu)} s, commit ${cpuS(commitCpu)} s\n`);
   const { rows: [c] } = await admin.query('SELECT status, counts FROM imports WHERE id = $1', [importId]);
   if (c.status !== 'committed' || c.counts.create !== ROWS) throw new Error(`commit: ${c.status} ${JSON.stringify(c.counts)}`);
   const value = Math.round(ROWS / (dryS + commitS));
   process.stdout.write(`upload (hash, UTF-8 check, to disk) ${uploadS.toFixed(2)} s; dry run ${dryS.toFixed(2)} s (${Math.round(ROWS / dryS)} rows/s); commit ${commitS.toFixed(2)} s (${Math.round(ROWS / commitS)} rows/s); end to end ${value} rows/s\n`);
 
+  process.stdout.write(`phases (ms): ${JSON.stringify(phases)}\n`);
+
+  const peakImportMiB = Math.round(peak / 1024 / 1024);
   // Streamed export of the same rows (decryption included).
   const ability = defineAbilityFor({ id: randomUUID(), email: 'b@b', displayName: 'b', platformRole: null, memberships: [{ structureId: tenantId, role: 'coordinator', practitionerId: null }] });
   t = performance.now();
@@ -143,7 +156,7 @@ async function main() {
   }
   const exportS = (performance.now() - t) / 1000;
   if (lines !== ROWS + 1) throw new Error(`export: ${lines} lines`);
-  process.stdout.write(`export patients.csv ${exportS.toFixed(2)} s, ${Math.round(ROWS / exportS)} rows/s (target 300000)\n`);
+  process.stdout.write(`export patients.csv ${exportS.toFixed(2)} s, ${Math.round(ROWS / exportS)} rows/s (target 300000); peak RSS ${peakImportMiB} MiB after the import, ${Math.round(peak / 1024 / 1024)} MiB after the export\n`);
   clearInterval(sampler);
   await app.close();
   await admin.end();

@@ -32,6 +32,12 @@ export class CopyWriter {
     if (this.buf.length >= 64 * 1024) await this.flush();
   }
 
+  /** Appends lines already in COPY text format (each ending with a newline). */
+  async text(lines: string): Promise<void> {
+    this.buf += lines;
+    if (this.buf.length >= 64 * 1024) await this.flush();
+  }
+
   private async flush(): Promise<void> {
     const chunk = this.buf;
     this.buf = '';

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { PatientCrypto } from '../patients/patient-crypto';
 import { type ImportKind, type Mapping, COLUMNS, resolveMapping } from './columns';
 import { CopyWriter, copyBytea, copyText, copyTextArray } from './copy';
 import { RowChecker, type RowIssue, type CriterionRow, type EncounterRow, type PatientRow } from './rows';
+import { DEFAULT_ENCODER_THREADS, PatientStageEncoder, patientTuple, type EncodeMode, type PatientTuple } from './patient-stage-encoder';
 import { FileProblem, openSource, type Source, type SourceOptions, type UploadScan } from './source';
 
 /** Errors kept in the report (the faulty-rows CSV holds the same rows); beyond, only counted. */
@@ -40,9 +42,22 @@ export interface EngineInput {
   onProgress?: (rowsDone: number) => Promise<void> | void;
   /** Test hook: throws after that many rows of the commit (a worker crash mid-import). */
   failAfterRows?: number;
+  /** Threads encrypting and hashing patient rows (0: on this thread); see DEFAULT_ENCODER_THREADS. */
+  encoderThreads?: number;
 }
 
 type AnyRow = PatientRow | CriterionRow | EncounterRow;
+
+/** Benchmark hook (npm run bench:import): receives the duration of each phase of the two steps. */
+export const engineTimings: { sink?: (phase: string, ms: number) => void } = {};
+function phaseClock(prefix: string) {
+  let t = performance.now();
+  return (phase: string) => {
+    const now = performance.now();
+    engineTimings.sink?.(`${prefix}.${phase}`, now - t);
+    t = now;
+  };
+}
 
 interface KindSql {
   table: string;
@@ -53,6 +68,8 @@ interface KindSql {
   digest: (c: PatientCrypto, r: AnyRow) => Buffer;
   stageLine: (c: PatientCrypto, r: AnyRow, digest: Buffer) => string[];
   conflict: string;
+  /** same natural key between a target row x and a staged row s (p: the staged row's patient) */
+  match: string;
   insertColumns: string;
   selectColumns: string;
   updateSet: string;
@@ -82,6 +99,7 @@ const SQL: Record<ImportKind, KindSql> = {
       ];
     },
     conflict: '(tenant_id, external_id)',
+    match: 'x.external_id = s.external_id',
     insertColumns: 'external_id, identity_enc, key_id, nir_bidx, name_bidx, birth_date, sex, mt_rpps, mt_from, mt_to, info_note_date, evaluation_opposed',
     selectColumns: 's.external_id, s.identity_enc, s.key_id, s.nir_bidx, s.name_bidx, s.birth_date, s.sex, s.mt_rpps, s.mt_from, s.mt_to, s.info_note_date, s.evaluation_opposed',
     updateSet: `identity_enc = EXCLUDED.identity_enc, key_id = EXCLUDED.key_id, nir_bidx = EXCLUDED.nir_bidx, name_bidx = EXCLUDED.name_bidx,
@@ -106,6 +124,7 @@ const SQL: Record<ImportKind, KindSql> = {
       return [copyText(c.criterion), copyText(c.detail), copyText(c.value), c.date, copyText(c.validUntil), copyText(c.pregnancyStart), copyText(c.pregnancyEnd), copyText(c.author)];
     },
     conflict: '(tenant_id, patient_id, criterion, detail, date)',
+    match: 'x.patient_id = p.id AND x.criterion = s.criterion AND x.detail = s.detail AND x.date = s.date',
     insertColumns: 'patient_id, criterion, detail, value, date, valid_until, pregnancy_start, pregnancy_end, author',
     selectColumns: 'p.id, s.criterion, s.detail, s.value, s.date, s.valid_until, s.pregnancy_start, s.pregnancy_end, s.author',
     updateSet: `value = EXCLUDED.value, valid_until = EXCLUDED.valid_until, pregnancy_start = EXCLUDED.pregnancy_start,
@@ -129,12 +148,43 @@ const SQL: Record<ImportKind, KindSql> = {
       return [e.rpps, e.date, e.kind, copyText(e.place), copyTextArray(e.acts)];
     },
     conflict: '(tenant_id, patient_id, date, practitioner_rpps, kind)',
+    match: 'x.patient_id = p.id AND x.date = s.date AND x.practitioner_rpps = s.practitioner_rpps AND x.kind = s.kind',
     insertColumns: 'patient_id, practitioner_rpps, date, kind, place, acts',
     selectColumns: 'p.id, s.practitioner_rpps, s.date, s.kind, s.place, s.acts',
     updateSet: 'place = EXCLUDED.place, acts = EXCLUDED.acts',
     restoreColumns: ['place', 'acts', 'digest', 'import_id', 'updated_at'],
   },
 };
+
+const ENCODE_BATCH = 500;
+
+/**
+ * Patient rows are encrypted and hashed in batches (one random draw for all the IVs of a batch, no
+ * per-field arrays), on this thread or on worker threads while this one parses and checks the next
+ * rows; the COPY text comes back in file order.
+ */
+function patientEncoder(input: EngineInput, mode: EncodeMode) {
+  if (input.kind !== 'patients') return null;
+  const encoder = new PatientStageEncoder(input.crypto.encoderKeys(), mode, input.encoderThreads ?? DEFAULT_ENCODER_THREADS);
+  let batch: PatientTuple[] = [];
+  return {
+    async add(line: number, row: PatientRow, copy: CopyWriter) {
+      batch.push(patientTuple(line, row));
+      if (batch.length < ENCODE_BATCH) return;
+      const rows = batch;
+      batch = [];
+      const out = await encoder.push(rows);
+      if (out) await copy.text(out);
+    },
+    async finish(copy: CopyWriter) {
+      if (batch.length) await copy.text(await encoder.push(batch));
+      batch = [];
+      const rest = await encoder.drain();
+      if (rest) await copy.text(rest);
+    },
+    close: () => encoder.close(),
+  };
+}
 
 interface Pass {
   src: Source;
@@ -186,22 +236,29 @@ async function openPass(input: EngineInput): Promise<Pass> {
 /** Step 1 (dry run): reads and checks every row, classifies them against the database; writes nothing durable. */
 export async function dryRun(em: EntityManager, input: EngineInput): Promise<DryRunResult> {
   const sql = SQL[input.kind];
+  const phase = phaseClock('dry');
   const pass = await openPass(input);
   await em.query(`CREATE TEMP TABLE imp_keys (line int, ext text, nkey text, digest bytea) ON COMMIT DROP`);
   const copy = await CopyWriter.open(em, 'COPY imp_keys FROM STDIN');
+  const enc = patientEncoder(input, 'dry');
   try {
     for await (const { line, row } of pass.rows) {
       if (row) {
-        await copy.line([String(line), copyText(row.externalId), copyText(sql.stageKey(row)), copyBytea(sql.digest(input.crypto, row))]);
+        if (enc) await enc.add(line, row as PatientRow, copy);
+        else await copy.line([String(line), copyText(row.externalId), copyText(sql.stageKey(row)), copyBytea(sql.digest(input.crypto, row))]);
       }
       if (pass.read() % 20_000 === 0) await input.onProgress?.(pass.read());
     }
+    await enc?.finish(copy);
     await copy.end();
   } catch (e) {
     copy.abort(e as Error);
     throw e;
+  } finally {
+    await enc?.close();
   }
   await input.onProgress?.(pass.read());
+  phase('read+check+copy');
   const errors = pass.checker.errors;
   const firstCol = 'identifiant_patient';
   const dups: { line: number; first: number }[] = await em.query(
@@ -234,6 +291,7 @@ export async function dryRun(em: EntityManager, input: EngineInput): Promise<Dry
     );
   }
   await em.query('DROP TABLE imp_keys');
+  phase('classify');
   errors.sort((a, b) => a.line - b.line);
   return {
     counts: {
@@ -261,19 +319,37 @@ export class CommitRefused extends Error {
   }
 }
 
+/** Rows written by an INSERT or UPDATE (without materialising them as a RETURNING list). */
+async function affected(em: EntityManager, q: string, params: unknown[]): Promise<number> {
+  if (!em.queryRunner) throw new Error('the import needs the query runner of a TenantDb transaction');
+  const r = await em.queryRunner.query(q, params, true);
+  return Number(r.affected ?? 0);
+}
+
+/** `tttttttt-tttt-7rrr-vrrr-`: a UUID v7 prefix (now in ms, random bits); the 12 last digits are the row's line. */
+export function orderedIdPrefix(now = Date.now()): string {
+  const ts = now.toString(16).padStart(12, '0');
+  const r = randomBytes(4).toString('hex');
+  const variant = (8 + (parseInt(r[3], 16) & 3)).toString(16);
+  return `${ts.slice(0, 8)}-${ts.slice(8)}-7${r.slice(0, 3)}-${variant}${r.slice(4, 7)}-`;
+}
+
 /**
  * Step 2 (commit), inside the caller's one transaction: re-reads and re-checks the file, stages
  * every row with COPY (identifiers encrypted), keeps the previous version of each changed row,
- * then one upsert. Any error throws and the transaction rolls back: all or nothing.
+ * updates the changed rows and inserts the new ones. Any error throws and the transaction rolls back: all or nothing.
  */
 export async function commitRows(em: EntityManager, input: EngineInput): Promise<{ created: number; updated: number; unchanged: number; read: number }> {
   const sql = SQL[input.kind];
+  const phase = phaseClock('commit');
   const pass = await openPass(input);
   const patientCol = input.kind === 'patients' ? '' : 'external_id text, ';
   await em.query(
     `CREATE TEMP TABLE imp_rows (line int, ${input.kind === 'patients' ? '' : patientCol}${sql.stageColumns}, digest bytea) ON COMMIT DROP`,
   );
   const copy = await CopyWriter.open(em, 'COPY imp_rows FROM STDIN');
+  const enc = patientEncoder(input, 'commit');
+  let staged = 0;
   try {
     for await (const { line, row } of pass.rows) {
       if (input.failAfterRows !== undefined && pass.read() > input.failAfterRows) throw new Error('interruption simulée du worker');
@@ -282,16 +358,24 @@ export async function commitRows(em: EntityManager, input: EngineInput): Promise
         throw new CommitRefused('import_invalide', `Le fichier ne passe plus la vérification (ligne ${e.line}, colonne ${e.column} : ${e.detail}) ; relancez l’essai à blanc.`);
       }
       if (!row) continue;
-      const digest = sql.digest(input.crypto, row);
-      const ext = input.kind === 'patients' ? [] : [copyText(row.externalId)];
-      await copy.line([String(line), ...ext, ...sql.stageLine(input.crypto, row, digest), copyBytea(digest)]);
+      staged++;
+      if (enc) await enc.add(line, row as PatientRow, copy);
+      else {
+        const digest = sql.digest(input.crypto, row);
+        const ext = input.kind === 'patients' ? [] : [copyText(row.externalId)];
+        await copy.line([String(line), ...ext, ...sql.stageLine(input.crypto, row, digest), copyBytea(digest)]);
+      }
       if (pass.read() % 20_000 === 0) await input.onProgress?.(pass.read());
     }
+    await enc?.finish(copy);
     await copy.end();
   } catch (e) {
     copy.abort(e as Error);
     throw e;
+  } finally {
+    await enc?.close();
   }
+  phase('read+check+encrypt+copy');
   const t = input.tenantId;
   const imp = input.importId;
   if (input.kind !== 'patients') {
@@ -301,32 +385,41 @@ export async function commitRows(em: EntityManager, input: EngineInput): Promise
     );
     if (missing?.line) throw new CommitRefused('patient_inconnu', `Ligne ${missing.line} : patient inconnu (la liste des patients a changé depuis l’essai à blanc).`);
   }
-  const join =
-    input.kind === 'patients'
-      ? `FROM imp_rows s JOIN patients x ON x.tenant_id = $1 AND x.external_id = s.external_id`
-      : `FROM imp_rows s JOIN patients p ON p.tenant_id = $1 AND p.external_id = s.external_id
-         JOIN ${sql.table} x ON x.tenant_id = $1 AND x.patient_id = p.id AND ${sql.targetKey.replace(/\bt\./g, 'x.')} = ${input.kind === 'criteria' ? `s.criterion || '|' || s.detail || '|' || ${iso('s.date')}` : `${iso('s.date')} || '|' || s.practitioner_rpps || '|' || s.kind`}`;
-  await em.query(
-    `INSERT INTO import_backups (tenant_id, import_id, row_id, previous) SELECT x.tenant_id, $2, x.id, to_jsonb(x) ${join} WHERE x.digest <> s.digest`,
+  // One commit at a time per structure and kind: the plain INSERT below cannot race with another
+  // import of the same rows (it would otherwise fail on the unique key and roll back).
+  await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('mtr2-import:' || $1 || ':' || $2, 0))`, [t, input.kind]);
+  const from =
+    input.kind === 'patients' ? 'FROM imp_rows s' : 'FROM imp_rows s JOIN patients p ON p.tenant_id = $1 AND p.external_id = s.external_id';
+  const existing = `${from} JOIN ${sql.table} x ON x.tenant_id = $1 AND ${sql.match}`;
+  // Previous version of every row about to change (revert), read before the UPDATE.
+  await em.query(`INSERT INTO import_backups (tenant_id, import_id, row_id, previous) SELECT x.tenant_id, $2, x.id, to_jsonb(x) ${existing} WHERE x.digest <> s.digest`, [t, imp]);
+  phase('backup');
+  // Changed rows in place, then new rows by a plain INSERT (no ON CONFLICT: the key is known absent).
+  const setFromStage = sql.updateSet.replace(/\bEXCLUDED\./g, 's.');
+  const upd = await affected(
+    em,
+    `UPDATE ${sql.table} x SET ${setFromStage}, digest = s.digest, import_id = $2, updated_at = now()
+       ${from}
+      WHERE x.tenant_id = $1 AND ${sql.match} AND x.digest <> s.digest`,
     [t, imp],
   );
-  const from = input.kind === 'patients' ? 'FROM imp_rows s' : 'FROM imp_rows s JOIN patients p ON p.tenant_id = $1 AND p.external_id = s.external_id';
-  const [r] = await em.query(
-    `WITH up AS (
-       INSERT INTO ${sql.table} AS t (tenant_id, ${sql.insertColumns}, digest, import_id)
-       SELECT $1, ${sql.selectColumns}, s.digest, $2 ${from}
-       ON CONFLICT ${sql.conflict} DO UPDATE SET ${sql.updateSet}, digest = EXCLUDED.digest, import_id = EXCLUDED.import_id, updated_at = now()
-       WHERE t.digest <> EXCLUDED.digest
-       RETURNING (xmax = 0) AS inserted)
-     SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated FROM up`,
-    [t, imp],
+  phase('update');
+  // Time-ordered ids (UUID v7 layout: commit time in ms, then random bits, then the file line) so
+  // the primary key index is appended to instead of being written at random places.
+  const idPrefix = orderedIdPrefix();
+  const ins = await affected(
+    em,
+    `INSERT INTO ${sql.table} (tenant_id, id, ${sql.insertColumns}, digest, import_id)
+     SELECT $1, ($3 || lpad(to_hex(s.line), 12, '0'))::uuid, ${sql.selectColumns}, s.digest, $2 ${from}
+      WHERE NOT EXISTS (SELECT 1 FROM ${sql.table} x WHERE x.tenant_id = $1 AND ${sql.match})`,
+    [t, imp, idPrefix],
   );
-  const [{ n }] = await em.query('SELECT count(*) AS n FROM imp_rows');
+  phase('insert');
   await em.query('DROP TABLE imp_rows');
   await input.onProgress?.(pass.read());
-  const created = Number(r.created);
-  const updated = Number(r.updated);
-  return { created, updated, unchanged: Number(n) - created - updated, read: pass.read() };
+  const created = ins;
+  const updated = upd;
+  return { created, updated, unchanged: staged - created - updated, read: pass.read() };
 }
 
 /** Undoes one committed import: rows it created are deleted, rows it changed get their previous version back. */

@@ -13,6 +13,7 @@ import type { ImportKind, Mapping } from './columns';
 import { commitRows, CommitRefused, dryRun, type EngineInput } from './import-engine';
 import { importPaths } from './import-storage';
 import { importsConfig } from './imports.queue';
+import { DEFAULT_ENCODER_THREADS } from './patient-stage-encoder';
 import type { RowIssue } from './rows';
 import { FileProblem, openSource, type Encoding } from './source';
 
@@ -41,6 +42,8 @@ export class ImportRunner {
   failNextCommitAfterRows: number | undefined;
   /** Test hook (IMPORTS_TEST_PAUSE_MS): pause after the rows are written, before COMMIT, to kill the worker there. */
   private readonly pauseBeforeCommitMs = importsConfig().IMPORTS_TEST_PAUSE_MS;
+  /** Bench hook: forces the number of encoding threads (default: encoderThreads of the file's size). */
+  encoderThreads: number | undefined;
 
   constructor(
     private readonly db: TenantDb,
@@ -68,6 +71,7 @@ export class ImportRunner {
       rpps,
       today: todayParis(),
       crypto: this.crypto,
+      encoderThreads: this.encoderThreads ?? DEFAULT_ENCODER_THREADS,
       onProgress: progress ? (rowsDone) => progress({ step, rowsDone, rowsTotal: total }) : undefined,
     };
   }

@@ -84,10 +84,41 @@ export interface EncounterRow {
 
 const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().trim().replace(/[^a-z0-9]+/g, '_');
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const lastDay = (y: number, m: number) => (m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : DAYS[m - 1]);
+const digitsAt = (v: string, at: number, n: number): number => {
+  let x = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = v.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    x = x * 10 + c;
+  }
+  return x;
+};
+
+/**
+ * The two usual 10-character forms (JJ/MM/AAAA, AAAA-MM-JJ) read from char codes, without regular
+ * expressions or Date (a million-row import reads several dates per row); undefined: another form.
+ */
+function parseDate10(v: string): string | 'invalid' | undefined {
+  let y: number, m: number, d: number;
+  const c2 = v.charCodeAt(2);
+  if (c2 === 47 && v.charCodeAt(5) === 47) [d, m, y] = [digitsAt(v, 0, 2), digitsAt(v, 3, 2), digitsAt(v, 6, 4)];
+  else if (v.charCodeAt(4) === 45 && v.charCodeAt(7) === 45) [y, m, d] = [digitsAt(v, 0, 4), digitsAt(v, 5, 2), digitsAt(v, 8, 2)];
+  else return undefined;
+  if (y < 0 || m < 0 || d < 0) return undefined;
+  if (y < 1000 || m < 1 || m > 12 || d < 1 || d > lastDay(y, m)) return 'invalid';
+  return `${y}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
+}
+
 /** ISO or French (JJ/MM/AAAA) date, checked against the calendar; null when empty. */
 export function parseDate(raw: string): string | null | 'invalid' {
   const v = raw.trim();
   if (v === '') return null;
+  if (v.length === 10) {
+    const fast = parseDate10(v);
+    if (fast !== undefined) return fast;
+  }
   let y: number, m: number, d: number;
   let r = /^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$/.exec(v);
   if (r) [y, m, d] = [Number(r[1]), Number(r[2]), Number(r[3])];
@@ -107,6 +138,8 @@ export function parseDecimal(raw: string): number | null | 'invalid' {
   return Number(v);
 }
 
+const FEMALE = new Set(['f', 'femme', '2', 'mme', 'madame']);
+const MALE = new Set(['m', 'h', 'homme', '1', 'm_', 'monsieur']);
 const TRUE = new Set(['oui', 'o', 'yes', 'y', 'true', 'vrai', '1', 'x']);
 const FALSE = new Set(['non', 'n', 'no', 'false', 'faux', '0', '']);
 
@@ -114,7 +147,18 @@ const FALSE = new Set(['non', 'n', 'no', 'false', 'faux', '0', '']);
 export class RowChecker {
   errors: RowIssue[] = [];
   warnings: RowIssue[] = [];
+  /** Coded columns (sex, yes/no, criterion, kind) repeat a handful of values over millions of rows: folded once each (per import, bounded). */
+  private readonly folded = new Map<string, string>();
   constructor(private readonly ctx: RowContext) {}
+
+  private fold(s: string): string {
+    let f = this.folded.get(s);
+    if (f === undefined) {
+      f = fold(s);
+      if (this.folded.size < 1024 && s.length <= 64) this.folded.set(s, f);
+    }
+    return f;
+  }
 
   private err(line: number, column: string, code: string, detail: string): null {
     this.errors.push({ line, column, code, detail });
@@ -164,8 +208,8 @@ export class RowChecker {
     if (lastName.length > 100 || firstName.length > 100) this.err(line, lastName.length > 100 ? 'nom' : 'prenom', 'valeur_trop_longue', '100 caractères au plus.');
     const birthDate = this.date(line, get, 'date_naissance', true, true);
     if (birthDate && birthDate < '1890-01-01') this.err(line, 'date_naissance', 'date_invalide', 'Date de naissance antérieure à 1890.');
-    const sexRaw = fold(get('sexe'));
-    const sex = ['f', 'femme', '2', 'mme', 'madame'].includes(sexRaw) ? 'F' : ['m', 'h', 'homme', '1', 'm_', 'monsieur'].includes(sexRaw) ? 'M' : null;
+    const sexRaw = this.fold(get('sexe'));
+    const sex = FEMALE.has(sexRaw) ? 'F' : MALE.has(sexRaw) ? 'M' : null;
     if (!sex) this.err(line, 'sexe', 'sexe_invalide', 'Sexe attendu : F ou M (ou H, femme, homme).');
     const mtRpps = this.rppsOf(line, 'rpps_medecin_traitant', get('rpps_medecin_traitant'), false);
     const mtFrom = this.date(line, get, 'debut_declaration_mt', false, true);
@@ -174,7 +218,7 @@ export class RowChecker {
     if (mtFrom && !mtRpps && mtRpps !== undefined) this.err(line, 'rpps_medecin_traitant', 'valeur_manquante', 'Déclaration MT sans RPPS du médecin traitant.');
     if (mtFrom && birthDate && mtFrom < birthDate) this.err(line, 'debut_declaration_mt', 'dates_incoherentes', 'Déclaration MT antérieure à la naissance.');
     const infoNoteDate = this.date(line, get, 'date_note_information', false, true);
-    const opp = fold(get('opposition_evaluation'));
+    const opp = this.fold(get('opposition_evaluation'));
     if (!TRUE.has(opp) && !FALSE.has(opp)) this.err(line, 'opposition_evaluation', 'booleen_invalide', 'Valeur attendue : oui ou non.');
     if (nir && sex && nirSex(nir) && nirSex(nir) !== sex) {
       this.warnings.push({ line, column: 'sexe', code: 'nir_sexe_incoherent', detail: 'Le sexe ne correspond pas au premier chiffre du NIR.' });
@@ -192,7 +236,7 @@ export class RowChecker {
   criterion(line: number, get: Get): CriterionRow | null {
     const before = this.errors.length;
     const externalId = this.externalId(line, get);
-    const raw = fold(get('critere'));
+    const raw = this.fold(get('critere'));
     const criterion = (raw in CRITERIA ? raw : CRITERION_ALIASES[raw]) as Criterion | undefined;
     if (!criterion) {
       this.err(line, 'critere', 'critere_inconnu', `Critère inconnu « ${get('critere').trim().slice(0, 40)} » : attendus ${Object.keys(CRITERIA).join(', ')}.`);
@@ -233,7 +277,7 @@ export class RowChecker {
     const externalId = this.externalId(line, get);
     const rpps = this.rppsOf(line, 'rpps', get('rpps'), true);
     const date = this.date(line, get, 'date', true, true);
-    const kind = ENCOUNTER_KINDS[fold(get('type'))];
+    const kind = ENCOUNTER_KINDS[this.fold(get('type'))];
     if (!kind) this.err(line, 'type', 'type_inconnu', `Type « ${get('type').trim().slice(0, 30)} » inconnu : consultation, téléconsultation ou visite attendu.`);
     const acts = get('actes').trim().toUpperCase().split(/[\s,|]+/).filter(Boolean);
     for (const a of acts) {

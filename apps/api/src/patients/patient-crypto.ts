@@ -26,6 +26,11 @@ export class PatientCrypto {
     this.byId = new Map(cfg.keys.map((k) => [k.id, k.key]));
   }
 
+  /** Key material for the import's encoding threads (worker_threads of this same process, imports/patient-stage-encoder.ts). */
+  encoderKeys(): { keyId: string; key: Buffer; indexKey: Buffer } {
+    return { keyId: this.keyId, key: this.current, indexKey: this.cfg.indexKey };
+  }
+
   encryptIdentity(p: PatientIdentity): Buffer {
     const iv = randomBytes(12);
     const c = createCipheriv('aes-256-gcm', this.current, iv);

@@ -1,0 +1,61 @@
+import { PatientCrypto } from '../patients/patient-crypto';
+import { patientDataConfig } from '../patients/patient-data.config';
+import { PatientStageEncoder, makePatientEncoder, type PatientTuple } from './patient-stage-encoder';
+
+const key = (n: number) => Buffer.alloc(32, n).toString('base64');
+const unhex = (f: string) => Buffer.from(f.replace(/^\\\\x/, ''), 'hex');
+
+/**
+ * Issue #5 §5 — the import encrypts and hashes patient rows on worker threads: what they write
+ * must be exactly what PatientCrypto reads and looks up (same key id, blob, blind indexes, digest).
+ */
+describe('patient import encoder (worker threads)', () => {
+  const crypto = new PatientCrypto(patientDataConfig({ PATIENT_DATA_KEYS: `k2:${key(9)},k1:${key(8)}`, PATIENT_INDEX_KEY: key(7), PATIENT_PSEUDONYM_KEY: key(6) }));
+  const rows: PatientTuple[] = Array.from({ length: 50 }, (_, i) => [
+    i + 2, `P\\${i}\t`, i % 3 ? `18507751234${String(i).padStart(4, '0')}` : null, 'Lefèvre', 'Zoé', '1985-07-14', i % 2 ? 'M' : 'F',
+    i % 4 ? '10000000007' : null, i % 4 ? '2025-01-02' : null, null, '2026-05-03', i % 5 === 0,
+  ]);
+
+  function check(text: string) {
+    const lines = text.trimEnd().split('\n');
+    expect(lines).toHaveLength(rows.length);
+    lines.forEach((l, i) => {
+      const [line, ext, blob, keyId, nirIdx, nameIdx, birth, sex, rpps, from, to, note, opposed, digest] = l.split('\t');
+      const [n, e, nir, last, first, b, s, r, f, t, no, op] = rows[i];
+      expect([Number(line), ext, keyId, birth, sex, rpps, from, to, note, opposed]).toEqual([
+        n, e.replace('\\', '\\\\').replace('\t', '\\t'), 'k2', b, s, r ?? '\\N', f ?? '\\N', t ?? '\\N', no ?? '\\N', op ? 't' : 'f',
+      ]);
+      expect(crypto.decryptIdentity(unhex(blob), keyId)).toEqual({ nir, lastName: last, firstName: first });
+      expect(nirIdx === '\\N' ? null : unhex(nirIdx)).toEqual(nir ? crypto.nirIndex(nir) : null);
+      expect(unhex(nameIdx)).toEqual(crypto.nameIndex(last, first, b));
+      expect(unhex(digest)).toEqual(crypto.digest([e, nir, last, first, b, s, r, f, t, no, op]));
+    });
+  }
+
+  it('on this thread: the same blob, indexes and digest as PatientCrypto', () => {
+    check(makePatientEncoder(crypto.encoderKeys())('commit', rows));
+  });
+
+  it('on two worker threads: batches come back complete and in file order', async () => {
+    const enc = new PatientStageEncoder(crypto.encoderKeys(), 'commit', 2);
+    try {
+      let out = '';
+      for (let i = 0; i < rows.length; i += 7) out += await enc.push(rows.slice(i, i + 7));
+      out += await enc.drain();
+      check(out);
+    } finally {
+      await enc.close();
+    }
+  });
+
+  it('dry run lines: line, patient id, empty key, digest', async () => {
+    const enc = new PatientStageEncoder(crypto.encoderKeys(), 'dry', 1);
+    try {
+      const out = (await enc.push(rows.slice(0, 2))) + (await enc.drain());
+      const [n, e, nir, last, first, b, s, r, f, t, no, op] = rows[1];
+      expect(out.split('\n')[1]).toBe(`${n}\tP\\\\1\\t\t\t\\\\x${crypto.digest([e, nir, last, first, b, s, r, f, t, no, op]).toString('hex')}`);
+    } finally {
+      await enc.close();
+    }
+  });
+});
