@@ -1,8 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import {
   InputError,
-  computeSafeguard,
+  TariffTable,
+  actValue,
+  annex3Matcher,
   getProgrammeParams,
+  type InputIssue,
   type ActInput,
   type PatientInput,
   type PractitionerInput,
@@ -17,7 +20,7 @@ import { lastDayOf, monthsBefore } from '../statements/forfait-inputs';
  * simulations"): its practitioners, its imported patient list with evidence and encounters, and,
  * for the doctors whose income is not declared, their current fee-for-service value over the last
  * 12 months. No rule here: the forfaits are `simulate`'s, the fee-for-service valuation (Annex 3
- * acts with majorations at the tariff of the act date) is `computeSafeguard`'s.
+ * acts with majorations at the tariff of the act date) is the engine's `annex3Matcher` + `actValue`.
  * Call inside `db.forTenant(tenantId, …)`.
  */
 export interface RosterDoctor {
@@ -88,8 +91,9 @@ export type ComputedIncome =
  * (or from the first month of imported activity when shorter): the Annex 3 acts the doctor
  * performed on patients whose MT is a doctor of the structure — the acts the forfait would replace
  * (RULES §3: "the forfait replaces fee-for-service for the Annex 3 acts … for included patients";
- * the candidate is simulated as if every MT patient were included). The valuation is the engine's
- * safeguard valuation (method actsByDoctor) over a 12-month window placed on those months.
+ * the candidate is simulated as if every MT patient were included). The Annex 3 perimeter and the
+ * valuation (majorations, coefficient, tariff in force on the act date) are the engine's, the same
+ * functions its safeguard clause uses (RULES §5).
  */
 export async function computedIncome(
   em: EntityManager,
@@ -104,23 +108,18 @@ export async function computedIncome(
     .filter((a) => a.performerRpps === doctor.rpps)
     .map((a) => ({ ...a, patientIncluded: a.patientMtRpps !== undefined && structureDoctors.has(a.patientMtRpps) }));
   const params = getProgrammeParams();
-  // Place the engine's window (windowMonths from the participation month) so that it ends on window.to.
-  const start = addMonth(window.to, -(params.safeguard.windowMonths - 1) - (params.safeguard.windowStart === 'followingMonth' ? 1 : 0));
+  const inAnnex3 = annex3Matcher(params);
+  const issues: InputIssue[] = [];
+  let totalCents = 0;
+  let valued = 0;
   try {
-    const s = computeSafeguard({
-      convention: { structureId: tenantId, isIpso: false, mtr1Participant: false, entryDate: `${start}-01`, theoreticalLeakageRate: '0' },
-      doctor: { rpps: doctor.rpps },
-      method: 'actsByDoctor',
-      asOfMonth: window.to,
-      tariffs: tariffs.map(toTariffInput),
-      forfaitIncome: [],
-      acts,
+    const table = new TariffTable(tariffs.map(toTariffInput));
+    acts.forEach((act, i) => {
+      if (!act.patientIncluded || !inAnnex3(act)) return;
+      valued++;
+      totalCents += actValue(act, table, params.rounding.mode, `acts[${i}]`, issues);
     });
-    const months = s.months.filter((m) => m.month >= window.from && m.month <= window.to);
-    const totalCents = months.reduce((t, m) => t + m.feeForServiceCents, 0);
-    const ignored = s.ignoredActs;
-    const valued = acts.length - ignored.outsideWindow - ignored.outsidePerimeter - ignored.patientNotIncluded - ignored.notAnnex3;
-    return { kind: 'computed', totalCents, periodMonths: months.length, acts: valued, from: window.from, to: window.to };
+    if (issues.length) throw new InputError(issues);
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     const missing = [...new Set(e.issues.map((i) => /no tariff for (?:majoration )?(\S+) on (\S+)/.exec(i.message)).filter((m) => m !== null).map((m) => `${m[1]} au ${m[2]}`))];
@@ -131,7 +130,11 @@ export async function computedIncome(
         : `non calculé : ${e.message} ; déclarez le revenu de ce médecin`,
     };
   }
+  const periodMonths = monthIndex(window.to) - monthIndex(window.from) + 1;
+  return { kind: 'computed', totalCents, periodMonths, acts: valued, from: window.from, to: window.to };
 }
+
+const monthIndex = (m: string): number => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - 1;
 
 /** First month with imported activity of the structure inside [from, to], or null. */
 export async function firstActivityMonth(em: EntityManager, tenantId: string, from: string, to: string): Promise<string | null> {

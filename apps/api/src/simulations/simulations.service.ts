@@ -119,8 +119,11 @@ export class SimulationsService {
         sim = simulate({ gridVersion: DEFAULT_GRID_VERSION, structureName: structure.name, referenceMonth, practitioners, patients, feeForService });
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
-        throw new Problem(422, 'simulation_impossible', `La simulation ne peut pas être calculée à partir de la patientèle importée : ${e.issues.slice(0, 5).map((i) => `${i.path} : ${i.message}`).join(' ; ')}.`, {
-          errors: e.issues.slice(0, 50).map((i) => ({ field: i.path, code: 'calcul_impossible', detail: i.message })),
+        // Engine paths name the patient by position: say which patient of the structure's own list it is.
+        const ext = new Map<string, string>((await em.query('SELECT id, external_id FROM patients WHERE tenant_id = $1', [tenantId])).map((r: { id: string; external_id: string }) => [r.id, r.external_id]));
+        const where = (p: string) => p.replace(/^patients\[(\d+)\]/, (_, i: string) => `patient ${ext.get(patients[Number(i)]?.id ?? '') ?? i}`);
+        throw new Problem(422, 'simulation_impossible', `La simulation ne peut pas être calculée à partir de la patientèle importée : ${e.issues.slice(0, 5).map((i) => `${where(i.path)} : ${i.message}`).join(' ; ')} ; corrigez ces lignes et réimportez la patientèle.`, {
+          errors: e.issues.slice(0, 50).map((i) => ({ field: where(i.path), code: 'calcul_impossible', detail: i.message })),
         });
       }
 
