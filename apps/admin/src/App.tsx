@@ -19,6 +19,8 @@ import { SignInPage } from './pages/SignInPage';
 import { ForbiddenPage, NotFoundPage } from './pages/StatusPages';
 import { StructurePage } from './pages/StructurePage';
 import { StructuresPage } from './pages/StructuresPage';
+import { ExitNoticePage } from './simulations/ExitNoticePage';
+import { SimulationPage } from './simulations/SimulationPage';
 
 /** Signed in and /auth/me loaded, or off to the sign-in page (coming back here afterwards). */
 function RequireSession({ children }: { children: ReactNode }) {
@@ -93,6 +95,8 @@ export function App() {
         <Route path="structures/:structureId/patientele/import" element={<StructureScope><ImportWizardPage /></StructureScope>} />
         <Route path="structures/:structureId/audit" element={<StructureScope><AuditPage /></StructureScope>} />
         <Route path="structures/:structureId/releves" element={<StructureScope><StatementsPage /></StructureScope>} />
+        <Route path="structures/:structureId/simulation" element={<StructureScope><SimulationPage /></StructureScope>} />
+        <Route path="structures/:structureId/sortie" element={<StructureScope><ExitNoticePage /></StructureScope>} />
         <Route path="candidatures" element={<Allowed when={canReadCandidacies}><PipelinePage /></Allowed>} />
         <Route path="candidatures/:structureId" element={<Allowed when={canReadCandidacies}><CandidacyPage /></Allowed>} />
         <Route path="candidatures/:structureId/audit" element={<Allowed when={canReadCandidacies}><AuditReviewPage /></Allowed>} />

@@ -36,6 +36,8 @@ describe('navigation from roles and structures', () => {
       `Questionnaire d’audit /structures/${A}/audit`,
       `Patientèle /structures/${A}/patientele`,
       `Relevés mensuels /structures/${A}/releves`,
+      `Simulation financière /structures/${A}/simulation`,
+      `Préavis de sortie /structures/${A}/sortie`,
     ]);
   });
 });
