@@ -45,7 +45,8 @@ describe('financial simulation of a candidate structure (RULES §6, issue #8 ite
     empty = await makeStructure(admin, { name: 'Cabinet sans patientèle' });
     const other = await makeStructure(admin, { name: 'Autre candidat' });
     dr.A = await makeDoctor(admin, s, { lastName: 'Arnaud', joinedOn: '2015-01-01' });
-    dr.B = await makeDoctor(admin, s, { lastName: 'Besson', joinedOn: '2015-01-01' });
+    // B's recorded arrival is the planned programme entry (as in the demo): a candidate's doctors are simulated as they are now.
+    dr.B = await makeDoctor(admin, s, { lastName: 'Besson', joinedOn: '2027-04-01' });
     dr.C = await makeDoctor(admin, s, { lastName: 'Colin', joinedOn: '2015-01-01' });
     dr.M = await makeDoctor(admin, s, { lastName: 'Morel', joinedOn: '2015-01-01', profession: 'sage_femme' });
     await makeDoctor(admin, empty, { lastName: 'Seul', joinedOn: '2015-01-01' });

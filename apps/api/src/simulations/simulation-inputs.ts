@@ -33,9 +33,9 @@ export interface RosterDoctor {
 }
 
 export async function loadRoster(em: EntityManager, tenantId: string): Promise<{ roster: RosterDoctor[]; practitioners: PractitionerInput[] }> {
-  const rows: { id: string; rpps: string; last_name: string; first_name: string; profession: string; joined_on: string; left_on: string | null }[] =
+  const rows: { id: string; rpps: string; last_name: string; first_name: string; profession: string; left_on: string | null }[] =
     await em.query(
-      `SELECT id, rpps, last_name, first_name, profession, to_char(joined_on, 'YYYY-MM-DD') AS joined_on, to_char(left_on, 'YYYY-MM-DD') AS left_on
+      `SELECT id, rpps, last_name, first_name, profession, to_char(left_on, 'YYYY-MM-DD') AS left_on
          FROM practitioners WHERE tenant_id = $1 ORDER BY rpps`,
       [tenantId],
     );
@@ -47,11 +47,12 @@ export async function loadRoster(em: EntityManager, tenantId: string): Promise<{
     profession: p.profession,
     role: ROLE_OF_PROFESSION[p.profession] ?? 'other',
   }));
+  // A candidate's doctors as they are now: joined_on may be a planned date (the programme entry),
+  // so arrival is not applied; a departure is (its patients are no longer the structure's).
   const practitioners: PractitionerInput[] = rows.map((p, i) => ({
     rpps: roster[i].rpps,
     role: roster[i].role,
     name: `${p.first_name} ${p.last_name}`,
-    arrivalDate: p.joined_on,
     ...(p.left_on ? { departureDate: p.left_on } : {}),
   }));
   return { roster, practitioners };
