@@ -10,6 +10,12 @@ import { formatDateTime, formatMonth } from '../format';
 import { ACTOR_ROLE_LABELS } from '../candidacies/labels';
 import { IncomeSources, SimulationTable, parseEuros, type Simulation } from './SimulationTable';
 
+/** « Claire Martin (équipe ipso) »: the role label unless the display name already says it. */
+function authorOf(sim: Simulation): string {
+  const role = ACTOR_ROLE_LABELS[sim.createdBy.role] ?? sim.createdBy.role;
+  return sim.createdBy.name.includes(`(${role})`) ? sim.createdBy.name : `${sim.createdBy.name} (${role})`;
+}
+
 /** Professions the API simulates as médecins traitants (apps/api/src/patients/patient-queries.ts ROLE_OF_PROFESSION). */
 const DOCTOR_PROFESSIONS = ['medecin_generaliste', 'pediatre', 'gynecologue'];
 
@@ -117,8 +123,7 @@ export function SimulationPanel({ structureId }: { structureId: string }) {
         {sim && (
           <>
             <Text fw={600} role="status">
-              Simulation de {formatMonth(sim.referenceMonth)}, lancée le {formatDateTime(sim.createdAt)} par {sim.createdBy.name} (
-              {ACTOR_ROLE_LABELS[sim.createdBy.role] ?? sim.createdBy.role}).
+              Simulation de {formatMonth(sim.referenceMonth)}, lancée le {formatDateTime(sim.createdAt)} par {authorOf(sim)}.
             </Text>
             <SimulationTable sim={sim} />
             <Title order={3} size="h4">

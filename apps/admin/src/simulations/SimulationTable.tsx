@@ -1,4 +1,4 @@
-import { Badge, ScrollArea, Table, Text } from '@mantine/core';
+import { ScrollArea, Table, Text } from '@mantine/core';
 import type { ApiData } from '../api/types';
 import { formatCents, formatInteger } from '../format';
 
@@ -71,9 +71,9 @@ export function SimulationTable({ sim }: { sim: Simulation }) {
                 </Table.Td>
                 <Table.Td>
                   {d.currentIncome.monthlyCents === null ? '—' : formatCents(d.currentIncome.monthlyCents)}{' '}
-                  <Badge size="xs" variant="outline" color={d.currentIncome.source === 'unavailable' ? 'gray.8' : 'blue.9'} title={d.currentIncome.detail}>
+                  <Text size="xs" fs="italic">
                     {INCOME_SOURCE_LABELS[d.currentIncome.source]}
-                  </Badge>
+                  </Text>
                 </Table.Td>
                 {d.byRate.map((r) => [
                   <Table.Td key={`${r.rate}-nm`}>{formatCents(r.netMonthlyCents)}</Table.Td>,

@@ -212,7 +212,8 @@ function buildView(o: {
     assumptions: [
       'la structure candidate n’est pas encore dans le programme : la simulation la traite comme si elle y entrait au mois de référence',
       'médecins : ceux de la structure enregistrés sur la plateforme (médecins généralistes, pédiatres, gynécologues), date d’arrivée non appliquée, départs pris en compte',
-      ...o.sim.assumptions,
+      // The engine prints rates as '15.00 %': the French way here.
+      ...o.sim.assumptions.map((a) => a.replace(/(\d+)\.(\d+) %/g, (_, i: string, d: string) => `${i}${d.replace(/0+$/, '') ? `,${d.replace(/0+$/, '')}` : ''}\u00a0%`)),
       'revenu actuel à l’acte : déclaré quand il est saisi, sinon calculé depuis l’activité importée (actes de l’annexe 3 réalisés par le médecin pour les patients dont le médecin traitant est de la structure, majorations comprises, au tarif en vigueur à la date de l’acte)',
       'écart = forfait net mensuel − revenu actuel à l’acte mensuel ; le forfait médecin traitant (FMT) de droit commun reste versé en plus et n’est pas compté',
       `grille ${o.sim.gridVersion} ; ${o.patients} patient(s) lu(s) dans la patientèle importée`,
