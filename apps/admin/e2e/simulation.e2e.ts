@@ -43,6 +43,13 @@ async function importCsv(token: string, structureId: string, kind: string, csv: 
   await expect.poll(status, { timeout: 30_000, interval: 200 }).toBe('validated');
   expect((await fetch(`${baseUrl}/structures/${structureId}/imports/${id}/commit`, { method: 'POST', headers: auth })).status).toBeLessThan(300);
   await expect.poll(status, { timeout: 30_000, interval: 200 }).toBe('committed');
+  return id;
+}
+
+/** Reverts an applied import (the demo data stays as the other scenarios expect it). */
+async function revert(token: string, structureId: string, id: string) {
+  const r = await fetch(`${baseUrl}/structures/${structureId}/imports/${id}/revert`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  expect(r.status).toBeLessThan(300);
 }
 
 const frDate = (d: Date) => `${String(d.getUTCDate()).padStart(2, '0')}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${d.getUTCFullYear()}`;
@@ -54,7 +61,7 @@ describe('financial simulation (RULES §6, issue #8 §2)', () => {
     const now = new Date();
     const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 10));
     const earlier = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 4, 12));
-    await importCsv(
+    const patientsImport = await importCsv(
       coord,
       structures.causse,
       'patients',
@@ -63,7 +70,7 @@ describe('financial simulation (RULES §6, issue #8 §2)', () => {
         'SIM-2;Fabre;Julie;21/09/1985;F;10000000090;01/01/2018\n' +
         'SIM-3;Rouquet;Marc;14/02/1979;M;10000000108;01/01/2019\n',
     );
-    await importCsv(
+    const activityImport = await importCsv(
       coord,
       structures.causse,
       'activity',
@@ -108,5 +115,7 @@ describe('financial simulation (RULES §6, issue #8 §2)', () => {
     await page.getByText(/au plus tôt 3 mois après la réception du préavis par la CNAM/).waitFor();
     await page.getByText(/Préavis impossible dans l’état actuel|Vous ne pouvez pas notifier la sortie|Notifier la sortie/).first().waitFor();
     await checkPage(page, '42-coordination-preavis-sortie');
+    await revert(coord, structures.causse, activityImport);
+    await revert(coord, structures.causse, patientsImport);
   });
 });
