@@ -17,16 +17,6 @@ const asEm = (c: Client) =>
     query: async (sql: string, params?: unknown[]) => (await c.query(sql, params)).rows,
   }) as unknown as EntityManager;
 
-/**
- * Test factory for the statement tables (issue #6) while their migration has not landed: session
- * TEMP tables with the shape the indicator SQL reads (pg_temp comes first in the search path).
- */
-async function makeStatementTables(c: Client): Promise<void> {
-  await c.query(`CREATE TEMP TABLE statements (tenant_id uuid, id uuid, month text, status text)`);
-  await c.query(`CREATE TEMP TABLE statement_patient_lines (tenant_id uuid, statement_id uuid, patient_id uuid, practitioner_id uuid,
-                 line_code text, gross_cents bigint, net_cents bigint, explanation jsonb)`);
-}
-
 @Module({ imports: [DatabaseModule, IndicatorsWorkerModule] })
 class TestIndicatorsWorker {}
 
@@ -67,9 +57,12 @@ describe('indicator recompute from issued statements (issue #7 §1)', () => {
     await app.query(`SELECT set_config('app.tenant_id', $1, true), set_config('app.scope', 'tenant', true)`, [
       t,
     ]);
-    await makeStatementTables(app);
+    // Statements as the monthly run stores them (issue #6 tables); only status and month matter here.
     await app.query(
-      `INSERT INTO statements VALUES ($1, $2, '2027-01', 'issued'), ($1, $3, '2027-02', 'issued'), ($1, $4, '2027-03', 'draft')`,
+      `INSERT INTO statements (tenant_id, id, month, version, status, number, input_fingerprint, gross_cents, net_cents, leakage_rate, issued_at)
+       VALUES ($1, $2, '2027-01', 1, 'issued', 'RM-1', repeat('0', 64), 0, 0, '0.15', now()),
+              ($1, $3, '2027-02', 1, 'issued', 'RM-2', repeat('0', 64), 0, 0, '0.15', now()),
+              ($1, $4, '2027-03', 1, 'draft', 'RM-3', repeat('0', 64), 0, 0, '0.15', NULL)`,
       [t, jan, feb, draft],
     );
     const e = (o: object) => JSON.stringify(o);

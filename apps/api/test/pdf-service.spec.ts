@@ -143,6 +143,29 @@ describe('PdfService against the real Chromium', () => {
     expect(await svc.openPages()).toBe(2);
   });
 
+  it('nothing of a document reaches the next one on the same page (footer, styles, text)', async () => {
+    const svc = make({ PDF_MAX_PAGES: 1 });
+    svc.register('plain', '<!doctype html><html><head>{{> pdf-base}}</head><body><p>{{text}}</p></body></html>');
+    svc.register('styled', '<!doctype html><html><head>{{> pdf-base}}<style>p::after { content: " SUFFIXE-A"; } body { color: #c00; }</style></head><body><p>{{text}}</p></body></html>');
+    // Queued behind one another on a single page: B gets the page straight after A (no blank in between).
+    const [a, b, c] = await Promise.all([
+      svc.render('styled', { text: 'Document A' }, { footerText: 'PIED-A' }),
+      svc.render('plain', { text: 'Document B' }),
+      svc.render('plain', { text: 'Document C' }),
+    ]);
+    expect(pdfText(a)).toMatch(/Document A SUFFIXE-A[\s\S]*PIED-A[\s\S]*Page 1 \/ 1/);
+    for (const [pdf, name] of [[b, 'B'], [c, 'C']] as const) {
+      const text = pdfText(pdf);
+      expect(text).toContain(`Document ${name}`);
+      expect(text).not.toMatch(/SUFFIXE-A|PIED-A|Page 1|Document A/);
+    }
+    expect(svc.stats().directResets).toBeGreaterThanOrEqual(1);
+    // A document alone finds a page that was blanked when it went idle.
+    const before = svc.stats().directResets;
+    expect(pdfText(await svc.render('plain', { text: 'Document D' }))).not.toContain('Document C');
+    expect(svc.stats().directResets).toBe(before);
+  });
+
   it('a pool page is replaced after PDF_PAGE_RECYCLE_AFTER documents, within the same browser', async () => {
     const svc = make({ PDF_MAX_PAGES: 1, PDF_PAGE_RECYCLE_AFTER: 2 });
     for (let i = 0; i < 5; i++) expect(pdfText(await svc.render('statement', statementData(1)))).toContain('Relevé mensuel');
@@ -186,6 +209,14 @@ describe('PdfService against the real Chromium', () => {
     expect(text).toContain('1er juin 2027');
     expect(text).toContain('4,25 %');
     expect(text).toMatch(/Œuvre commune : « Médecin Traitant Renforcé 2 » — à l’attention/);
+  });
+
+  it('PDF_TAGGED: untagged by default (smaller files), a structure tree for screen readers when true', async () => {
+    const plain = await make().render('statement', statementData(20));
+    const tagged = await make({ PDF_TAGGED: true }).render('statement', statementData(20));
+    expect(plain.toString('latin1')).not.toContain('/StructTreeRoot');
+    expect(tagged.toString('latin1')).toContain('/StructTreeRoot');
+    expect(tagged.length).toBeGreaterThan(plain.length);
   });
 
   it('the same template and data give byte-identical HTML, from one service to another', () => {

@@ -41,28 +41,11 @@ const asEm = (c: Client) =>
     query: async (sql: string, params?: unknown[]) => (await c.query(sql, params)).rows,
   }) as unknown as EntityManager;
 
-/**
- * Statements of issue #6: when its migration has not created them, a stand-in with the shape the
- * indicator SQL reads (see indicator-store.ts), created in the bench database only.
- */
-async function ensureStatementTables(c: Client): Promise<boolean> {
-  const { rows } = await c.query(`SELECT to_regclass('public.statement_patient_lines') IS NOT NULL AS ok`);
-  if (rows[0].ok) return false;
-  await c.query(
-    `CREATE TABLE statements (tenant_id uuid NOT NULL, id uuid NOT NULL, month text NOT NULL, status text NOT NULL, PRIMARY KEY (tenant_id, id))`,
-  );
-  await c.query(`CREATE TABLE statement_patient_lines (tenant_id uuid NOT NULL, statement_id uuid NOT NULL, patient_id uuid NOT NULL,
-                 practitioner_id uuid NOT NULL, line_code text NOT NULL, gross_cents bigint NOT NULL, net_cents bigint NOT NULL, explanation jsonb NOT NULL)`);
-  await c.query(`GRANT SELECT ON statements, statement_patient_lines TO mtr_app`);
-  return true;
-}
-
 async function seed(
   adminUrl: string,
-): Promise<{ structureIds: string[]; copil: { email: string; secret: string }; standIn: boolean }> {
+): Promise<{ structureIds: string[]; copil: { email: string; secret: string } }> {
   const c = new Client({ connectionString: adminUrl });
   await c.connect();
-  const standIn = await ensureStatementTables(c);
   const structureIds: string[] = [];
   for (let i = 0; i < STRUCTURES; i++) {
     const t0 = Date.now();
@@ -81,7 +64,9 @@ async function seed(
       [t, PATIENTS],
     );
     await c.query(
-      `INSERT INTO statements SELECT $1, gen_random_uuid(), m, 'issued' FROM unnest($2::text[]) m`,
+      // Issued monthly statements (issue #6 tables); the totals are not read by the recompute.
+      `INSERT INTO statements (tenant_id, month, version, status, number, input_fingerprint, gross_cents, net_cents, leakage_rate, issued_at)
+       SELECT $1, m, 1, 'issued', 'RM-' || m, repeat('0', 64), 0, 0, '0.15', now() FROM unnest($2::text[]) m`,
       [t, MONTHS],
     );
     // One socle line per patient and month, plus an ALD line for one patient in three: ~1.33 lines per patient-month.
@@ -118,7 +103,7 @@ async function seed(
     [email, await hashPassword('Banc-de-charge-1'), secret],
   );
   await c.end();
-  return { structureIds, copil: { email, secret }, standIn };
+  return { structureIds, copil: { email, secret } };
 }
 
 /** Recompute all months of every structure, two structures at a time (2 cores), each in its tenant transaction as the app role. */
@@ -154,11 +139,15 @@ async function scanFloor(appUrl: string, structureIds: string[]): Promise<number
     await c.connect();
     try {
       for (let t = queue.shift(); t; t = queue.shift()) {
+        // Same scope as the recompute (RLS on the statement tables): without it the scan sees no row.
+        await c.query('BEGIN');
+        await c.query(`SELECT set_config('app.tenant_id', $1, true), set_config('app.scope', 'tenant', true)`, [t]);
         await c.query(
           `SELECT s.month, count(*), sum(l.gross_cents) FROM statements s JOIN statement_patient_lines l ON l.tenant_id = s.tenant_id AND l.statement_id = s.id
             WHERE s.tenant_id = $1 AND s.month = ANY($2) GROUP BY 1`,
           [t, MONTHS],
         );
+        await c.query('COMMIT');
       }
     } finally {
       await c.end();
@@ -188,7 +177,7 @@ async function main() {
   const adminUrl = new URL(cfg.adminUrl!);
   adminUrl.pathname = `/${cfg.databaseName}`;
   const tSeed = Date.now();
-  const { structureIds, copil, standIn } = await seed(adminUrl.toString());
+  const { structureIds, copil } = await seed(adminUrl.toString());
   const seedS = (Date.now() - tSeed) / 1000;
 
   const floorS = await scanFloor(cfg.appUrl, structureIds);
@@ -242,7 +231,7 @@ async function main() {
 
     const lines = STRUCTURES * MONTHS.length * PATIENTS;
     console.log(
-      `\nIndicateurs : ${STRUCTURES} structures × ${MONTHS.length} mois × ${PATIENTS} patients (${lines} patient-mois, génération ${seedS.toFixed(0)} s${standIn ? ', tables de relevés de substitution' : ''})`,
+      `\nIndicateurs : ${STRUCTURES} structures × ${MONTHS.length} mois × ${PATIENTS} patients (${lines} patient-mois, génération ${seedS.toFixed(0)} s)`,
     );
     console.log(
       `  recalcul complet           ${recomputeS.toFixed(2)} s   (plancher : simple agrégat des mêmes lignes ${floorS.toFixed(2)} s)`,

@@ -119,10 +119,10 @@ const tableExists = async (em: EntityManager, t: string) =>
   ((await em.query(`SELECT to_regclass($1) IS NOT NULL AS ok`, [t])) as { ok: boolean }[])[0].ok;
 
 /*
- * Source: the statement tables (issue #6), assumed shape — FRAGILE, written before the statements
- * migration landed: `statements(tenant_id, id, month 'YYYY-MM', status 'issued')` and
- * `statement_patient_lines(tenant_id, statement_id, patient_id, practitioner_id, line_code,
- * gross_cents, net_cents, explanation jsonb {included, consommant, inclusionDate, inclusionReason, band})`.
+ * Source: the issued monthly statements (issue #6, migration 1764300000000-statements):
+ * `statement_patient_lines(…, line_code, gross_cents, net_cents, explanation jsonb {included,
+ * consommant, inclusionDate, inclusionReason, band})`, one `none` line (0 €) per covered patient
+ * who is not paid (apps/api/src/statements/month-computation.ts writes them).
  * `patients` gives sex, age on the 1st of the month, information note and opposition.
  */
 
@@ -160,7 +160,6 @@ export async function recomputeIndicators(
   months: readonly string[],
   sourceStatementId?: string,
 ): Promise<number> {
-  if (!(await tableExists(em, 'statement_patient_lines')) || !(await tableExists(em, 'statements'))) return 0; // no statement issued yet
   const safeguard = await loadSafeguard(em, months);
   const rows: { month: string }[] = await em.query(
     `WITH l AS (${STATEMENT_LINES_SQL}),
@@ -185,7 +184,7 @@ export async function recomputeIndicators(
        SELECT month, jsonb_object_agg(line_code, jsonb_build_object('count', c, 'grossCents', g, 'netCents', n)) AS briques
          FROM (SELECT month, line_code, count(*)::int AS c, sum(gross_cents)::bigint AS g, sum(net_cents)::bigint AS n
                  FROM l WHERE coalesce((explanation->>'included')::boolean, true) AND coalesce((explanation->>'consommant')::boolean, false)
-                  AND line_code NOT LIKE 'socle%' GROUP BY 1, 2) x
+                  AND line_code NOT LIKE 'socle%' AND line_code <> 'none' GROUP BY 1, 2) x
         GROUP BY month),
      agg AS (
        SELECT month,

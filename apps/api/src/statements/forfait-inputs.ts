@@ -39,11 +39,14 @@ export function lastDayOf(month: string): string {
   return `${month}-${String(d).padStart(2, '0')}`;
 }
 
-const byJson = (a: unknown, b: unknown) => {
-  const x = JSON.stringify(a);
-  const y = JSON.stringify(b);
-  return x < y ? -1 : x > y ? 1 : 0;
-};
+/** A canonical order (by JSON text, each element serialised once) so the fingerprint ignores row order. */
+function canonical<T>(xs: readonly T[]): T[] {
+  if (xs.length < 2) return [...xs];
+  return xs
+    .map((x) => [JSON.stringify(x), x] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, x]) => x);
+}
 
 /**
  * Everything one month's computation reads for one structure, inside the caller's tenant
@@ -108,8 +111,8 @@ export async function readMonthInputs(
     birthDate: p.birthDate,
     sex: p.sex,
     mtDeclarations: p.mtDeclarations,
-    evidence: [...p.evidence].sort(byJson) as PatientInput['evidence'],
-    encounters: [...p.encounters].sort(byJson),
+    evidence: canonical(p.evidence) as PatientInput['evidence'],
+    encounters: canonical(p.encounters),
   }));
 
   const external: { id: string; external_id: string }[] = await em.query(`SELECT id, external_id FROM patients WHERE tenant_id = $1`, [tenantId]);

@@ -18,7 +18,8 @@ export interface PatientLineRow {
   lineCode: string;
   grossCents: number;
   netCents: number;
-  explanation: Record<string, unknown>;
+  /** The explanation as JSON text (jsonb): built as text once, a run stores tens of thousands. */
+  explanation: string;
 }
 
 /** Line code of a covered patient who is not paid this month (not yet included, not consommant…). */
@@ -75,7 +76,9 @@ export function patientLines(results: readonly PatientMonthResult[], practitione
     if (!practitionerId) continue;
     const included = r.inclusion !== null && r.inclusion.firstForfaitMonth <= r.month;
     const socle = r.lines.find((l) => l.kind === 'socle');
-    const common = {
+    // Facts every line of the patient carries (the indicators read them from any line), as the
+    // opening of a JSON object; each line closes it with its own fields.
+    const common = JSON.stringify({
       status: r.status,
       included,
       consommant: r.status === 'paid',
@@ -84,21 +87,22 @@ export function patientLines(results: readonly PatientMonthResult[], practitione
       band: socle ? bandOf(socle.code) : null,
       ageYears: r.ageYears,
       lastQualifyingEncounter: r.lastQualifyingEncounter,
-    };
+    }).slice(0, -1);
     // The whole explanation (what was not paid and why, warnings) is kept once per patient.
-    const detail = { statusText: r.statusText, notPaid: r.notPaid, warnings: r.warnings, firstForfaitMonth: r.inclusion?.firstForfaitMonth ?? null };
+    const detail = JSON.stringify({ statusText: r.statusText, notPaid: r.notPaid, warnings: r.warnings, firstForfaitMonth: r.inclusion?.firstForfaitMonth ?? null }).slice(1);
     if (r.lines.length === 0) {
-      rows.push({ patientId: r.patientId, practitionerId, lineCode: NOT_PAID_LINE, grossCents: 0, netCents: 0, explanation: { ...common, ...detail } });
+      rows.push({ patientId: r.patientId, practitionerId, lineCode: NOT_PAID_LINE, grossCents: 0, netCents: 0, explanation: `${common},${detail}` });
       continue;
     }
     r.lines.forEach((l, i) => {
+      const own = JSON.stringify({ label: l.label, rule: l.rule, text: l.text }).slice(1, -1);
       rows.push({
         patientId: r.patientId,
         practitionerId,
         lineCode: l.code,
         grossCents: l.grossCents,
         netCents: l.netCents,
-        explanation: { ...common, label: l.label, rule: l.rule, text: l.text, ...(i === 0 ? detail : {}) },
+        explanation: i === 0 ? `${common},${own},${detail}` : `${common},${own}}`,
       });
     });
   }

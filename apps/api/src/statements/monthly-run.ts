@@ -126,7 +126,7 @@ async function insertPatientLines(em: EntityManager, tenantId: string, statement
       rows.map((r) => r.lineCode),
       rows.map((r) => r.grossCents),
       rows.map((r) => r.netCents),
-      rows.map((r) => JSON.stringify(r.explanation)),
+      rows.map((r) => r.explanation),
     ],
   );
 }

@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { loadConfig } from '../config/load-config';
@@ -58,11 +58,19 @@ function listFiles(dir: string, base = ''): Map<string, string> {
   return out;
 }
 
+/*
+ * Files are sent from memory (the built app is a few MiB, read once): a file *stream* aborted by
+ * the browser (a navigation cancels a pending asset) made Fastify write error headers after the
+ * body had started, and that crashed the whole API process.
+ */
+const contents = new Map<string, Buffer>();
 function send(reply: FastifyReply, file: string, immutable: boolean): FastifyReply {
+  let body = contents.get(file);
+  if (!body) contents.set(file, (body = readFileSync(file)));
   return reply
     .type(TYPES[path.extname(file)] ?? 'application/octet-stream')
     .header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
-    .send(createReadStream(file));
+    .send(body);
 }
 
 /**
