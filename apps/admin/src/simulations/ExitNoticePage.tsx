@@ -104,7 +104,7 @@ function ExitForm({ c, label }: { c: Candidacy; label: string }) {
         {label}
       </Title>
       <Stack component="form" gap="sm" onSubmit={(e) => { e.preventDefault(); go.mutate(); }}>
-        <Textarea label="Motif de la sortie (décision collective de la structure)" required value={reason} onChange={(e) => setReason(e.currentTarget.value)} autosize minRows={3} error={fieldError('reason')} />
+        <Textarea label="Motif de la sortie (décision collective de la structure)" required value={reason} onChange={(e) => setReason(e.currentTarget.value)} rows={3} error={fieldError('reason')} />
         <TextInput label="Date de réception du préavis par la CNAM" type="date" required value={receipt} onChange={(e) => setReceipt(e.currentTarget.value)} error={fieldError('cnamReceiptDate')} maw={280} />
         {validDate && (
           <Text size="sm" role="status">
