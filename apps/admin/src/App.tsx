@@ -25,6 +25,8 @@ import { SafeguardPage } from './safeguard/SafeguardPage';
 import { StatementPage } from './statements/StatementPage';
 import { StatementsPage } from './statements/StatementsPage';
 import { WorklistPage } from './worklist/WorklistPage';
+import { ExitNoticePage } from './simulations/ExitNoticePage';
+import { SimulationPage } from './simulations/SimulationPage';
 
 /** Signed in and /auth/me loaded, or off to the sign-in page (coming back here afterwards). */
 function RequireSession({ children }: { children: ReactNode }) {
@@ -105,6 +107,8 @@ export function App() {
         <Route path="calculs" element={<Allowed when={isPlatformStaff}><RunsPage /></Allowed>} />
         <Route path="tarifs" element={<Allowed when={isPlatformStaff}><TariffsPage /></Allowed>} />
         <Route path="regularisations" element={<Allowed when={isPlatformStaff}><RegularisationPage /></Allowed>} />
+        <Route path="structures/:structureId/simulation" element={<StructureScope><SimulationPage /></StructureScope>} />
+        <Route path="structures/:structureId/sortie" element={<StructureScope><ExitNoticePage /></StructureScope>} />
         <Route path="candidatures" element={<Allowed when={canReadCandidacies}><PipelinePage /></Allowed>} />
         <Route path="candidatures/:structureId" element={<Allowed when={canReadCandidacies}><CandidacyPage /></Allowed>} />
         <Route path="candidatures/:structureId/audit" element={<Allowed when={canReadCandidacies}><AuditReviewPage /></Allowed>} />

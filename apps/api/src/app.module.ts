@@ -13,8 +13,9 @@ import { StatementsModule } from './statements/statements.module';
 import { SafeguardModule } from './safeguard/safeguard.module';
 import { RegularisationsModule } from './regularisations/regularisations.module';
 import { WorklistModule } from './worklist/worklist.module';
+import { SimulationsModule } from './simulations/simulations.module';
 
 @Module({
-  imports: [DatabaseModule, AuthModule, HealthModule, StructuresModule, CandidaciesModule, ReferenceDataModule, AuditsModule, ImportsModule, IndicatorsModule, StatementsModule, SafeguardModule, RegularisationsModule, WorklistModule, DocsModule],
+  imports: [DatabaseModule, AuthModule, HealthModule, StructuresModule, CandidaciesModule, ReferenceDataModule, AuditsModule, ImportsModule, IndicatorsModule, StatementsModule, SafeguardModule, RegularisationsModule, WorklistModule, SimulationsModule, DocsModule],
 })
 export class AppModule {}

@@ -162,6 +162,9 @@ const MATRIX: Record<string, Case> = {
   // Issue #6 §6 — revenue-at-risk worklist: coordinator and ipso; a practitioner sees only their MT patients (practitionerA is linked to none: 403).
   'GET /structures/{structureId}/worklist': { expect: IN_A(200, 403) },
   'GET /structures/{structureId}/worklist.csv': { expect: IN_A(200, 403) },
+  // RULES §6 — financial simulation: ipso and the coordinator; structure A has no imported patient list (422), hence no stored simulation (404).
+  'POST /structures/{structureId}/simulation': { expect: IN_A(422, 403), body: () => ({}) },
+  'GET /structures/{structureId}/simulation': { expect: IN_A(404, 403) },
 };
 
 describe('access matrix: every route × role × ownership', () => {

@@ -75,7 +75,7 @@ export { computeStatement } from './statement';
 
 // Leakage, safeguard, simulation, grid.
 export { computeRegularisation, netOfLeakage, realLeakageRate, regularise } from './leakage';
-export { computeSafeguard, TariffTable, annex3Matcher } from './safeguard';
+export { computeSafeguard, TariffTable, annex3Matcher, actValue } from './safeguard';
 export { simulate } from './simulation';
 export { formatGridTable, gridReport } from './grid';
 export { buildJsonSchemas, SCHEMA_FILES } from './json-schemas';

@@ -1233,6 +1233,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/structures/{structureId}/simulation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Dernière simulation financière enregistrée de la structure (404 sans simulation) */
+        get: operations["Simulations_latest"];
+        put?: never;
+        /** Lancer la simulation financière des médecins (forfaits nets à 5 / 15 / 25 %, écart au revenu actuel à l’acte déclaré ou calculé) ; remplace la simulation enregistrée (équipe ipso, coordination) */
+        post: operations["Simulations_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/structures/{structureId}/statement-runs": {
         parameters: {
             query?: never;
@@ -6283,6 +6301,253 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    Simulations_latest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Hypothèses de la simulation, en français */
+                        assumptions: string[];
+                        createdAt: string;
+                        createdBy: {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            role: string;
+                        };
+                        doctors: {
+                            byRate: {
+                                gapAnnualCents: number | null;
+                                /** @description forfait net − revenu actuel à l’acte ; null sans revenu connu */
+                                gapMonthlyCents: number | null;
+                                netAnnualCents: number;
+                                netMonthlyCents: number;
+                                /** @description Taux de fuite simulé, ex. "0.15" */
+                                rate: string;
+                                /** @description ex. « 15 % » */
+                                ratePercent: string;
+                            }[];
+                            currentIncome: {
+                                /** @description Provenance du chiffre, en français */
+                                detail: string;
+                                monthlyCents: number | null;
+                                /** @enum {string} */
+                                source: "declared" | "computed" | "unavailable";
+                            };
+                            firstName: string;
+                            grossMonthlyCents: number;
+                            lastName: string;
+                            lines: {
+                                code: string;
+                                count: number;
+                                label: string;
+                            }[];
+                            /** @description Patients ayant ce médecin pour médecin traitant au 1er du mois */
+                            mtPatients: number;
+                            /** @description Dont consommants, donc payés */
+                            paidPatients: number;
+                            /** Format: uuid */
+                            practitionerId: string;
+                            rpps: string;
+                        }[];
+                        gridVersion: string;
+                        /** Format: uuid */
+                        id: string;
+                        /** @description SHA-256 des données lues (patients, praticiens, activité, tarifs, revenus déclarés) */
+                        inputsFingerprint: string;
+                        rates: string[];
+                        referenceMonth: string;
+                        sources: {
+                            /** @description Activité lue pour le revenu calculé */
+                            activityWindow: {
+                                from: string;
+                                to: string;
+                            };
+                            /** @description D’où viennent les patients */
+                            patients: string;
+                        };
+                        structure: {
+                            byRate: {
+                                netAnnualCents: number;
+                                netMonthlyCents: number;
+                                rate: string;
+                                ratePercent: string;
+                            }[];
+                            grossMonthlyCents: number;
+                            mtPatients: number;
+                            paidPatients: number;
+                        };
+                        /** Format: uuid */
+                        structureId: string;
+                        structureName: string;
+                    };
+                };
+            };
+        };
+    };
+    Simulations_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Revenus déclarés ; un médecin absent de la liste : revenu calculé depuis l’activité importée des 12 derniers mois */
+                    feeForService?: {
+                        /** @description Revenu mensuel actuel à l’acte déclaré (centimes), par exemple tiré de l’extraction de l’annexe 6 */
+                        monthlyCents: number;
+                        /**
+                         * Format: uuid
+                         * @description Praticien (médecin) de la structure
+                         */
+                        practitionerId: string;
+                    }[];
+                    /** @description Mois de référence (âges, fenêtre consommant de 24 mois) ; défaut : le dernier mois complet (Europe/Paris) */
+                    referenceMonth?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Hypothèses de la simulation, en français */
+                        assumptions: string[];
+                        createdAt: string;
+                        createdBy: {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            role: string;
+                        };
+                        doctors: {
+                            byRate: {
+                                gapAnnualCents: number | null;
+                                /** @description forfait net − revenu actuel à l’acte ; null sans revenu connu */
+                                gapMonthlyCents: number | null;
+                                netAnnualCents: number;
+                                netMonthlyCents: number;
+                                /** @description Taux de fuite simulé, ex. "0.15" */
+                                rate: string;
+                                /** @description ex. « 15 % » */
+                                ratePercent: string;
+                            }[];
+                            currentIncome: {
+                                /** @description Provenance du chiffre, en français */
+                                detail: string;
+                                monthlyCents: number | null;
+                                /** @enum {string} */
+                                source: "declared" | "computed" | "unavailable";
+                            };
+                            firstName: string;
+                            grossMonthlyCents: number;
+                            lastName: string;
+                            lines: {
+                                code: string;
+                                count: number;
+                                label: string;
+                            }[];
+                            /** @description Patients ayant ce médecin pour médecin traitant au 1er du mois */
+                            mtPatients: number;
+                            /** @description Dont consommants, donc payés */
+                            paidPatients: number;
+                            /** Format: uuid */
+                            practitionerId: string;
+                            rpps: string;
+                        }[];
+                        gridVersion: string;
+                        /** Format: uuid */
+                        id: string;
+                        /** @description SHA-256 des données lues (patients, praticiens, activité, tarifs, revenus déclarés) */
+                        inputsFingerprint: string;
+                        rates: string[];
+                        referenceMonth: string;
+                        sources: {
+                            /** @description Activité lue pour le revenu calculé */
+                            activityWindow: {
+                                from: string;
+                                to: string;
+                            };
+                            /** @description D’où viennent les patients */
+                            patients: string;
+                        };
+                        structure: {
+                            byRate: {
+                                netAnnualCents: number;
+                                netMonthlyCents: number;
+                                rate: string;
+                                ratePercent: string;
+                            }[];
+                            grossMonthlyCents: number;
+                            mtPatients: number;
+                            paidPatients: number;
+                        };
+                        /** Format: uuid */
+                        structureId: string;
+                        structureName: string;
+                    };
+                };
             };
         };
     };

@@ -14,6 +14,7 @@ import { STATE_LABELS, labelOf } from '../labels';
 import { StateBadge } from '../pages/StructuresPage';
 import { ACTOR_ROLE_LABELS, DECISION_FIELDS, DECISION_LABELS, SOURCE_LABELS, decisionKind } from './labels';
 import { CriterionBadge } from './PipelinePage';
+import { SimulationPanel } from '../simulations/SimulationPanel';
 
 type Candidacy = ApiData<'/structures/{structureId}/candidacy'>;
 type Eligibility = ApiData<'/structures/{structureId}/candidacy/eligibility'>;
@@ -78,6 +79,7 @@ export function CandidacyPage() {
               <Dossier structureId={structureId} />
             </Paper>
           </SimpleGrid>
+          <SimulationPanel structureId={structureId} />
         </Stack>
       )}
     </>

@@ -41,6 +41,8 @@ describe('navigation from roles and structures', () => {
       `Relevés mensuels /structures/${A}/releves`,
       `Clause de sauvegarde /structures/${A}/sauvegarde`,
       `Manque à gagner /structures/${A}/manque-a-gagner`,
+      `Simulation financière /structures/${A}/simulation`,
+      `Préavis de sortie /structures/${A}/sortie`,
     ]);
   });
 });

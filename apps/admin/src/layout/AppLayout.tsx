@@ -47,6 +47,8 @@ export function navigationFor(me: Me, structureId: string | null): NavItem[] {
       { to: `/structures/${structureId}/sauvegarde`, label: 'Clause de sauvegarde' },
       { to: `/structures/${structureId}/manque-a-gagner`, label: 'Manque à gagner' },
     );
+    if (me.memberships.find((m) => m.structureId === structureId)?.role === 'coordinator')
+      items.push({ to: `/structures/${structureId}/simulation`, label: 'Simulation financière' }, { to: `/structures/${structureId}/sortie`, label: 'Préavis de sortie' });
     if (me.memberships.length > 1) items.push({ to: '/structures', label: 'Toutes mes structures', end: true });
   }
   return items;

@@ -9,7 +9,8 @@ export type SubjectName = 'Structure' | 'Practitioner' | 'AuditEvent' | 'Members
   | 'Indicator' | 'IndicatorSet'
   | 'Statement'
   | 'Safeguard' | 'Tariff'
-  | 'Regularisation' | 'Worklist';
+  | 'Regularisation' | 'Worklist'
+  | 'Simulation';
 
 /** Loaded objects as CASL sees them: the fields rules are conditioned on. */
 type StructureSubject = ForcedSubject<'Structure'> & { id: string };
@@ -34,7 +35,8 @@ type Subjects =
   | TenantOwned<'Statement'>
   | (TenantOwned<'Safeguard'> & { practitionerId: string })
   | TenantOwned<'Regularisation'>
-  | TenantOwned<'Worklist'>;
+  | TenantOwned<'Worklist'>
+  | TenantOwned<'Simulation'>;
 export type AppAbility = MongoAbility<[Action, Subjects]>;
 
 /** Fields a coordinator may change on their own structure; identity and convention terms stay with ipso. */
@@ -74,6 +76,8 @@ export function defineAbilityFor(user: AuthenticatedUser): AppAbility {
       // Issue #6 §5–§6: ipso enters, records the COPIL decision and issues regularisations; reads worklists.
       can(['read', 'create', 'update'], 'Regularisation');
       can('read', 'Worklist');
+      // RULES §6: ipso runs the financial simulation of a candidate's doctors.
+      can(['read', 'create'], 'Simulation');
       for (const t of TRANSITIONS) if (t.roles.includes('ipso_team')) can('create', 'CandidacyTransition', { from: t.from, to: t.to });
       break;
     case 'copil':
@@ -110,6 +114,8 @@ export function defineAbilityFor(user: AuthenticatedUser): AppAbility {
       can('read', 'Tariff');
       // Issue #6 §5–§6: the coordinator reads the structure's regularisations and its whole worklist.
       can('read', ['Regularisation', 'Worklist'], { tenantId: m.structureId });
+      // RULES §6: the coordinator runs and reads the financial simulation of the structure's doctors.
+      can(['read', 'create'], 'Simulation', { tenantId: m.structureId });
       for (const t of TRANSITIONS) {
         if (t.roles.includes('coordinator')) can('create', 'CandidacyTransition', { tenantId: m.structureId, from: t.from, to: t.to });
       }

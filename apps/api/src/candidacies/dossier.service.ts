@@ -13,6 +13,7 @@ import { FIELD_LABELS } from './candidacies.service';
 import { EligibilityService, todayParis } from './eligibility.service';
 import { DOSSIER_SOURCE, DOSSIER_TEMPLATE } from './dossier.template';
 import { TRANSITIONS } from './transitions';
+import { dossierSummary, latestSimulation } from '../simulations/simulation-store';
 
 /** The audit as the dossier shows it: answers with review comments and section scores. */
 export interface DossierAudit {
@@ -71,7 +72,7 @@ export class DossierService implements OnModuleInit {
         history,
         eligibility: await this.eligibility.compute(em, tenantId, profile),
         audit: this.auditSource ? await this.auditSource.forDossier(em, tenantId) : null,
-        simulation: null,
+        simulation: await latestSimulation(em, tenantId).then((v) => (v ? dossierSummary(v) : null)),
         generatedOn: todayParis(),
       };
     });

@@ -48,5 +48,12 @@ export const DOSSIER_SOURCE = `<!doctype html>
 {{else}}<p>Audit non disponible.</p>{{/if}}
 
 <h2>5. Simulation financière</h2>
-<p>{{#if simulation}}{{simulation}}{{else}}Simulation non disponible à ce stade.{{/if}}</p>
+{{#if simulation}}
+<p class="meta">Simulation du mois de référence {{frMonth simulation.referenceMonth}}, lancée le {{simulation.createdOn}} par {{simulation.createdBy}} : forfaits nets mensuels par médecin aux taux de fuite simulés et écart au revenu actuel à l’acte (forfait − revenu actuel).</p>
+<table><tr><th>Médecin</th><th>Patients MT / payés</th><th>Revenu actuel à l’acte (mensuel)</th>{{#each simulation.rates}}<th>Net à {{this}}</th><th>Écart à {{this}}</th>{{/each}}</tr>
+{{#each simulation.doctors}}<tr><td>{{name}}</td><td>{{mtPatients}} / {{paidPatients}}</td><td>{{currentText}}</td>{{#each byRate}}<td>{{net}}</td><td>{{gap}}</td>{{/each}}</tr>{{/each}}
+<tr><th>Structure</th><td>{{simulation.structure.mtPatients}} / {{simulation.structure.paidPatients}}</td><td></td>{{#each simulation.structure.byRate}}<td>{{net}}</td><td>{{annual}} par an</td>{{/each}}</tr>
+</table>
+<p class="meta">Hypothèses : {{join simulation.assumptions " ; "}}.</p>
+{{else}}<p>Simulation non disponible à ce stade.</p>{{/if}}
 </body></html>`;
