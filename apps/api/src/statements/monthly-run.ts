@@ -51,6 +51,7 @@ export async function runMonth(
       `SELECT count(DISTINCT patient_id)::int AS n FROM statement_patient_lines WHERE tenant_id = $1 AND statement_id = $2 AND line_code <> 'none'`,
       [tenantId, draft.id],
     );
+    if (beforeCommit) await beforeCommit();
     return { statementId: draft.id, number: draft.number, version: draft.version, unchanged: true, patients: n, netCents: Number(draft.net_cents) };
   }
 
