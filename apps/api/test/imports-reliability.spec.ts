@@ -1,28 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import type { Client } from 'pg';
 import { adminClient } from './db';
 import { makeUser } from './factories';
 import { TestApi } from './http';
+import { sleep, startWorker, stopProcess } from './processes';
 import { nir, settle, upload } from './imports.helpers';
 import { makeConventionStructure, makeDoctor } from './patient-factories';
 
 jest.setTimeout(120_000);
 
-const ROOT = path.resolve(__dirname, '../../..');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const stop = async (child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') => {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill(signal);
-  await exited;
-};
 
-/** The production worker entry point (apps/api/dist/worker.js), as `npm start` and the Docker image run it. */
-function startWorker(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [path.join(ROOT, 'apps/api/dist/worker.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'ignore'] });
-}
 
 /**
  * Issue #9 §4 — "worker killed during an import → no partial data, no duplicates", against real
@@ -47,7 +35,7 @@ describe('imports survive a worker killed mid-commit (issue #9 §4)', () => {
     token = (await api.login(await makeUser(admin, { membership: { tenantId: t, role: 'coordinator' } }))).accessToken;
   });
   afterAll(async () => {
-    for (const w of workers) await stop(w, 'SIGKILL');
+    for (const w of workers) await stopProcess(w, 'SIGKILL');
     await api.close();
     await admin.end();
   });
@@ -82,7 +70,7 @@ describe('imports survive a worker killed mid-commit (issue #9 §4)', () => {
       if (i > 300) throw new Error('the worker never reached the pause before COMMIT');
       await sleep(100);
     }
-    await stop(first, 'SIGKILL');
+    await stopProcess(first, 'SIGKILL');
     // PostgreSQL rolls back the dead connection's transaction: no partial data.
     for (let i = 0; i < 50 && (await n(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction'`, [])) > 0; i++) await sleep(100);
     expect(await n(`SELECT count(*)::int AS n FROM patients WHERE tenant_id = $1`)).toBe(0);

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,34 +7,12 @@ import { adminClient } from './db';
 import { makeUser } from './factories';
 import { freePort } from './global-setup';
 import { TestApi } from './http';
+import { sleep, startRedis, startWorker, stopProcess } from './processes';
 import { makeConventionStructure, makeDoctor, makeEncounter, makePatient } from './patient-factories';
 
 jest.setTimeout(120_000);
 
-const ROOT = path.resolve(__dirname, '../../..');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A Redis of this test only, persisting to an append-only file like a production Redis must. */
-function startRedis(port: number, dir: string): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('Ready to accept connections') && resolve(child));
-    child.on('error', reject);
-  });
-}
-const stop = async (child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') => {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill(signal);
-  await exited;
-};
-
-/** The production worker entry point (apps/api/dist/worker.js), as `npm start` and the Docker image run it. */
-function startWorker(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [path.join(ROOT, 'apps/api/dist/worker.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'ignore'] });
-}
 
 /**
  * Issue #6 "Reliability" — against real PostgreSQL, a real Redis and the real worker process:
@@ -66,10 +44,10 @@ describe('monthly runs survive worker and Redis failures (issue #6)', () => {
     token = (await api.login(await makeUser(admin, { membership: { tenantId: t, role: 'coordinator' } }))).accessToken;
   });
   afterAll(async () => {
-    for (const w of workers) await stop(w, 'SIGKILL');
+    for (const w of workers) await stopProcess(w, 'SIGKILL');
     await api.close();
     await admin.end();
-    await stop(redis);
+    await stopProcess(redis);
     rmSync(redisDir, { recursive: true, force: true });
     process.env = saved;
   });
@@ -94,7 +72,7 @@ describe('monthly runs survive worker and Redis failures (issue #6)', () => {
     const runId = r.body.run.id;
     await waitFor(runId, (x) => x.status === 'running', 30_000);
     await sleep(500);
-    await stop(first, 'SIGKILL');
+    await stopProcess(first, 'SIGKILL');
     expect(await count(`SELECT count(*)::int AS n FROM statements WHERE tenant_id = $1 AND month = $2`, month)).toBe(0);
 
     workers.push(startWorker({ STATEMENTS_LOCK_MS: '2000' }));
@@ -107,10 +85,10 @@ describe('monthly runs survive worker and Redis failures (issue #6)', () => {
 
   it('Redis restarted while a run is queued: the job survives and runs once the worker is back', async () => {
     const month = '2026-07';
-    for (const w of workers.splice(0)) await stop(w, 'SIGKILL');
+    for (const w of workers.splice(0)) await stopProcess(w, 'SIGKILL');
     const r = await api.request('POST', `/structures/${t}/statement-runs`, { token, body: { month } });
     expect(r.status).toBe(202);
-    await stop(redis);
+    await stopProcess(redis);
     redis = await startRedis(redisPort, redisDir);
     workers.push(startWorker({ STATEMENTS_LOCK_MS: '2000' }));
     const done = await waitFor(r.body.run.id, (x) => x.status === 'done' || x.status === 'failed', 60_000);
