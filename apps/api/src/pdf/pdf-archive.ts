@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { TenantId } from '@mtr/tenancy';
+import { Problem } from '../common/problem';
 
 export interface ArchivedDocument {
   id: string;
@@ -18,17 +19,34 @@ export interface ArchivedDocument {
  */
 @Injectable()
 export class PdfArchive {
+  private readonly log = new Logger('PdfArchive');
+
+  /**
+   * Storage full or refused: a clear 503 instead of a bare 500. The caller's transaction then
+   * rolls back, so whatever was being issued with the document is not; `notIssued` says what (in
+   * French, e.g. « la régularisation 2027 n’est pas émise »).
+   */
   async store(
     em: EntityManager,
     tenantId: TenantId,
     doc: { kind: string; templateName: string; subjectType: string; subjectId: string; pdf: Buffer; userId: string | null },
+    notIssued?: string,
   ): Promise<ArchivedDocument> {
     const sha256 = createHash('sha256').update(doc.pdf).digest('hex');
-    const [row] = await em.query(
-      `INSERT INTO generated_documents (tenant_id, kind, template_name, subject_type, subject_id, byte_size, sha256, content, generated_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, generated_at`,
-      [tenantId, doc.kind, doc.templateName, doc.subjectType, doc.subjectId, doc.pdf.length, sha256, doc.pdf, doc.userId],
-    );
+    const [row] = await em
+      .query(
+        `INSERT INTO generated_documents (tenant_id, kind, template_name, subject_type, subject_id, byte_size, sha256, content, generated_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, generated_at`,
+        [tenantId, doc.kind, doc.templateName, doc.subjectType, doc.subjectId, doc.pdf.length, sha256, doc.pdf, doc.userId],
+      )
+      .catch((e: unknown) => {
+        this.log.error({ msg: 'PDF not archived', kind: doc.kind, subjectId: doc.subjectId, err: e instanceof Error ? e.message : String(e) });
+        throw new Problem(
+          503,
+          'archivage_pdf_impossible',
+          `Le document PDF n’a pas pu être archivé (stockage plein ou refusé)${notIssued ? ` : ${notIssued}` : ''}. Réessayez plus tard ; si le problème persiste, contactez l’équipe ipso.`,
+        );
+      });
     return { id: row.id, kind: doc.kind, sha256, byteSize: doc.pdf.length, generatedAt: new Date(row.generated_at).toISOString(), generatedBy: doc.userId };
   }
 

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { subject } from '@casl/ability';
 import type { EntityManager } from 'typeorm';
 import type { TenantId } from '@mtr/tenancy';
@@ -84,7 +84,6 @@ export interface YearTotals {
  */
 @Injectable()
 export class RegularisationsService implements OnModuleInit {
-  private readonly log = new Logger('regularisations');
 
   constructor(
     private readonly db: TenantDb,
@@ -205,17 +204,13 @@ export class RegularisationsService implements OnModuleInit {
     return this.db.forTenant(tenantId, async (em) => {
       const row = await load(em, tenantId, year, true);
       if (row.status !== 'copil_validated') throw outOfOrder(row, 'l’émission', 'validée par le COPIL');
-      const doc = await this.archive
-        .store(em, tenantId, { kind: DOCUMENT_KIND, templateName: REGULARISATION_TEMPLATE, subjectType: 'leakage_regularisation', subjectId: row.id, pdf, userId: user.id })
-        .catch((e: unknown) => {
-          // Storage full or refused: the transaction rolls back, so the status stays copil_validated; say so plainly.
-          this.log.error({ msg: 'regularisation PDF not archived', year, err: e instanceof Error ? e.message : String(e) });
-          throw new Problem(
-            503,
-            'archivage_pdf_impossible',
-            `Le relevé PDF de la régularisation ${year} n’a pas pu être archivé (stockage plein ou refusé) : la régularisation n’est pas émise et reste « validée par le COPIL ». Réessayez plus tard ; si le problème persiste, contactez l’équipe ipso.`,
-          );
-        });
+      // Storage full or refused: the archive says so (503) and the status stays copil_validated.
+      const doc = await this.archive.store(
+        em,
+        tenantId,
+        { kind: DOCUMENT_KIND, templateName: REGULARISATION_TEMPLATE, subjectType: 'leakage_regularisation', subjectId: row.id, pdf, userId: user.id },
+        `la régularisation ${year} n’est pas émise et reste « validée par le COPIL »`,
+      );
       const updated = await updateReturning(
         em,
         `UPDATE leakage_regularisations SET status = 'issued', issued_by = $3, issued_at = now(), document_id = $4

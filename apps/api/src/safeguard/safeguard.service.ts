@@ -195,7 +195,7 @@ export class SafeguardService implements OnModuleInit {
           subjectId: id,
           pdf,
           userId: user.id,
-        });
+        }, `le relevé définitif de clause de sauvegarde du médecin (RPPS ${prepared.detail.rpps}) n’est pas émis`);
         const d = prepared.detail;
         await em.query(
           `INSERT INTO safeguard_statements (tenant_id, id, number, practitioner_id, doctor_rpps, window_start, window_end, method,
