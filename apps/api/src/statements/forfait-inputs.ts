@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { ConventionInput, PatientInput, PractitionerInput } from '@mtr/forfait-engine';
+import { firstDayOfMonth, formatDay, lastDayOfMonth, monthIndexOf, type ConventionInput, type PatientInput, type PractitionerInput } from '@mtr/forfait-engine';
 import { Problem } from '../common/problem';
 import { readForfaitInputs, ROLE_OF_PROFESSION } from '../patients/patient-queries';
 
@@ -27,17 +27,9 @@ export interface MonthInputs {
 }
 
 /** First day of the month `months` before 'YYYY-MM'. */
-export function monthsBefore(month: string, months: number): string {
-  const [y, m] = month.split('-').map(Number);
-  const idx = y * 12 + (m - 1) - months;
-  return `${Math.floor(idx / 12)}-${String((idx % 12) + 1).padStart(2, '0')}-01`;
-}
+export const monthsBefore = (month: string, months: number): string => formatDay(firstDayOfMonth(monthIndexOf(month) - months));
 
-export function lastDayOf(month: string): string {
-  const [y, m] = month.split('-').map(Number);
-  const d = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return `${month}-${String(d).padStart(2, '0')}`;
-}
+export const lastDayOf = (month: string): string => formatDay(lastDayOfMonth(monthIndexOf(month)));
 
 /** A canonical order (by JSON text, each element serialised once) so the fingerprint ignores row order. */
 function canonical<T>(xs: readonly T[]): T[] {
@@ -46,6 +38,28 @@ function canonical<T>(xs: readonly T[]): T[] {
     .map((x) => [JSON.stringify(x), x] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, x]) => x);
+}
+
+/**
+ * The structure's practitioners, as rows and as the engine's roster: a joined date on or before
+ * the entry date E means "present since the structure's entry" (no arrival date for the engine).
+ */
+export async function readRoster(em: EntityManager, tenantId: string, entryDate: string): Promise<{ roster: RosterRow[]; practitioners: PractitionerInput[] }> {
+  const rows = (await em.query(
+    `SELECT id, rpps, last_name, first_name, profession, to_char(joined_on, 'YYYY-MM-DD') AS joined_on, to_char(left_on, 'YYYY-MM-DD') AS left_on
+       FROM practitioners WHERE tenant_id = $1 ORDER BY rpps`,
+    [tenantId],
+  )) as { id: string; rpps: string; last_name: string; first_name: string; profession: string; joined_on: string; left_on: string | null }[];
+  return {
+    roster: rows.map((p) => ({ id: p.id, rpps: p.rpps, lastName: p.last_name, firstName: p.first_name, profession: p.profession })),
+    practitioners: rows.map((p) => ({
+      rpps: p.rpps,
+      role: ROLE_OF_PROFESSION[p.profession] ?? 'other',
+      name: `${p.first_name} ${p.last_name}`,
+      ...(p.joined_on > entryDate ? { arrivalDate: p.joined_on } : {}),
+      ...(p.left_on ? { departureDate: p.left_on } : {}),
+    })),
+  };
 }
 
 /**
@@ -74,11 +88,7 @@ export async function readMonthInputs(
       'date_entree_absente',
       "La date d'entrée de la structure (fixée par la convention CNAM) n'est pas renseignée : aucun forfait ne peut être calculé.",
     );
-  const roster = (await em.query(
-    `SELECT id, rpps, last_name, first_name, profession, to_char(joined_on, 'YYYY-MM-DD') AS joined_on, to_char(left_on, 'YYYY-MM-DD') AS left_on
-       FROM practitioners WHERE tenant_id = $1 ORDER BY rpps`,
-    [tenantId],
-  )) as { id: string; rpps: string; last_name: string; first_name: string; profession: string; joined_on: string; left_on: string | null }[];
+  const { roster, practitioners } = await readRoster(em, tenantId, s.entry);
   if (roster.length === 0)
     throw new Problem(422, 'aucun_praticien', "La structure n'a aucun praticien enregistré : ajoutez ses médecins avant de calculer un mois.");
 
@@ -91,14 +101,6 @@ export async function readMonthInputs(
     theoreticalLeakageRate: s.rate,
     ...(s.exit_on ? { exitDate: s.exit_on } : {}),
   };
-  // A joined date on or before E means "present since the structure's entry" for the engine.
-  const practitioners: PractitionerInput[] = roster.map((p) => ({
-    rpps: p.rpps,
-    role: ROLE_OF_PROFESSION[p.profession] ?? 'other',
-    name: `${p.first_name} ${p.last_name}`,
-    ...(p.joined_on > s.entry! ? { arrivalDate: p.joined_on } : {}),
-    ...(p.left_on ? { departureDate: p.left_on } : {}),
-  }));
 
   // From E at the latest: the entry consultation (RULES §1) may be older than the consommant window.
   const windowStart = monthsBefore(month, consommantWindowMonths);
@@ -124,7 +126,7 @@ export async function readMonthInputs(
     finess: s.finess,
     convention,
     practitioners,
-    roster: roster.map((p) => ({ id: p.id, rpps: p.rpps, lastName: p.last_name, firstName: p.first_name, profession: p.profession })),
+    roster,
     patients,
     externalIds: new Map(external.map((p) => [p.id, p.external_id])),
     fingerprint: hash.digest('hex'),

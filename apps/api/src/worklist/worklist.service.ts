@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { subject } from '@casl/ability';
 import type { EntityManager } from 'typeorm';
 import type { TenantId } from '@mtr/tenancy';
-import { InputError, createEngineContext, formatEuros, type EngineContext, type PatientInput, type PractitionerInput } from '@mtr/forfait-engine';
+import { InputError, createEngineContext, formatEuros, type EngineContext, type PatientInput } from '@mtr/forfait-engine';
 import type { AppAbility } from '../auth/abilities';
 import type { AuthenticatedUser } from '../auth/roles';
 import { AuditTrail } from '../audit-trail/audit-trail.service';
@@ -10,22 +10,10 @@ import { forbidden } from '../common/problem';
 import { TenantDb } from '../database/tenant-db';
 import { CSV_BOM, csvLine } from '../exports/csv';
 import { readForfaitInputs } from '../patients/patient-queries';
+import { monthsBefore, readRoster } from '../statements/forfait-inputs';
 import { parisDate } from '../pdf/french-format';
 import { buildWorklist, sortWorklist, type WorklistPatient } from './worklist-model';
 import type { Worklist, WorklistQuery } from './worklist.schemas';
-
-const ROLE_OF_PROFESSION: Record<string, PractitionerInput['role']> = {
-  medecin_generaliste: 'doctor', pediatre: 'doctor', gynecologue: 'doctor', sage_femme: 'midwife', ipa: 'ipa', infirmier: 'nurse',
-};
-
-/** 'YYYY-MM-DD' minus whole months (the activity read only needs a generous lower bound). */
-function monthsBefore(iso: string, months: number): string {
-  const y = Number(iso.slice(0, 4));
-  const m = Number(iso.slice(5, 7)) - 1 - months;
-  const year = y + Math.floor(m / 12);
-  const month = ((m % 12) + 12) % 12;
-  return `${year}-${String(month + 1).padStart(2, '0')}-01`;
-}
 
 /**
  * Issue #6 §6 — revenue-at-risk worklist of a structure. Who: the coordinator and ipso see every
@@ -78,19 +66,7 @@ export class WorklistService {
     const rate = s ? String(Number(s.rate)) : null;
     if (!s?.entry || s.entry > asOf)
       return { theoreticalRate: rate, notice: 'La structure n’est pas encore entrée dans le programme (date d’entrée de la convention CNAM) : aucun forfait en jeu.', items: [] };
-    const practitioners: { rpps: string; profession: string; joined_on: string; left_on: string | null; name: string }[] = await em.query(
-      `SELECT rpps, profession, to_char(joined_on, 'YYYY-MM-DD') AS joined_on, to_char(left_on, 'YYYY-MM-DD') AS left_on,
-              first_name || ' ' || last_name AS name
-         FROM practitioners WHERE tenant_id = $1 ORDER BY rpps`,
-      [tenantId],
-    );
-    const roster: PractitionerInput[] = practitioners.map((p) => ({
-      rpps: p.rpps,
-      role: ROLE_OF_PROFESSION[p.profession] ?? 'other',
-      // Present since before the entry: no arrival date (RULES §7, their own safeguard window aside).
-      ...(p.joined_on > s.entry! ? { arrivalDate: p.joined_on } : {}),
-      ...(p.left_on ? { departureDate: p.left_on } : {}),
-    }));
+    const { practitioners: roster } = await readRoster(em, tenantId, s.entry);
     if (!roster.some((r) => r.role === 'doctor'))
       return { theoreticalRate: rate, notice: 'Aucun médecin dans la structure : aucun forfait en jeu.', items: [] };
     let ctx: EngineContext;
@@ -116,7 +92,7 @@ export class WorklistService {
       void _acts;
       patients.push({ externalId: external.get(f.id) ?? f.id, input: rest as unknown as PatientInput });
     }
-    const names = new Map(practitioners.map((p) => [p.rpps, p.name]));
+    const names = new Map(roster.map((p) => [p.rpps, p.name ?? p.rpps]));
     const items = sortWorklist(buildWorklist(patients, ctx, asOf, q.horizonDays, names), q.sort);
     return { theoreticalRate: rate, notice: null, items };
   }
