@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
+import { isValidRpps } from '@mtr/forfait-engine';
 import { asTenantId, inScopedTransaction } from '@mtr/tenancy';
 import { appDataSource } from '../database/data-source';
 import { databaseConfig } from '../database/database.config';
@@ -14,13 +15,7 @@ const TENANT = '55555555-5555-4555-8555-555555555555';
 function rpps(i: number): string {
   for (let k = 0; k < 10; k++) {
     const d = `2${String(i).padStart(9, '0')}${k}`;
-    let s = 0;
-    for (let j = 0; j < d.length; j++) {
-      let x = Number(d[d.length - 1 - j]);
-      if (j % 2) x = x * 2 > 9 ? x * 2 - 9 : x * 2;
-      s += x;
-    }
-    if (s % 10 === 0) return d;
+    if (isValidRpps(d)) return d;
   }
   throw new Error('unreachable');
 }
