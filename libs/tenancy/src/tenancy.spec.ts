@@ -1,5 +1,6 @@
 import { asTenantId, currentContext, isUuid, runWithContext } from './tenant-context';
 import { CURRENT_TENANT, tenantTableSql } from './rls-sql';
+import { sqlLiteral } from './tenant-transaction';
 
 /** Issue #2 §4 — the building blocks of tenant isolation. */
 describe('tenancy', () => {
@@ -35,5 +36,18 @@ describe('tenancy', () => {
     );
     expect(seen).toEqual(['a', 'b']);
     expect(currentContext()).toBeUndefined();
+  });
+});
+
+/** Issue #9 §5 — literals of the statements that ride with the COMMIT (deferUntilCommit). */
+describe('sqlLiteral', () => {
+  it('doubles quotes, and doubles backslashes inside an E literal', () => {
+    expect(sqlLiteral("O'Brien")).toBe("'O''Brien'");
+    expect(sqlLiteral('a\\b')).toBe(" E'a\\\\b'");
+    expect(sqlLiteral(null)).toBe('NULL');
+    expect(sqlLiteral('Hélène')).toBe("'Hélène'");
+  });
+  it('refuses a NUL character, which PostgreSQL text cannot hold', () => {
+    expect(() => sqlLiteral('a\0b')).toThrow(/NUL/);
   });
 });

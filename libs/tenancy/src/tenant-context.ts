@@ -23,6 +23,13 @@ export interface RequestContext {
   correlationId: string;
   actorUserId?: string;
   actorRole?: string;
+  /**
+   * Set by the auth guard when it answered from its principal cache: every transaction of the
+   * request re-checks, in its opening round trip, that the user and their memberships are
+   * still those the cache holds (see inScopedTransaction), so a disabled account or a removed
+   * membership takes effect at once without a database round trip per request.
+   */
+  principalCheck?: { userId: string; fingerprint: string; onChanged: () => void };
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

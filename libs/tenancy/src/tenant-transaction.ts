@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { isUuid, type TenantId } from './tenant-context';
+import { currentContext, isUuid, type TenantId } from './tenant-context';
 
 /** What a transaction is allowed to see: one tenant, or the audited platform scope. */
 export type TxScope =
@@ -13,6 +13,47 @@ const literal = (v: string) => {
   return `'${v}'`;
 };
 
+const MD5 = /^[0-9a-f]{32}$/;
+
+/** The cached principal of the request no longer matches the database (see RequestContext.principalCheck). */
+export class PrincipalChangedError extends Error {
+  constructor() {
+    super('principal changed since it was cached');
+  }
+}
+
+/** Raised by auth_principal_unchanged() (migration RequestPath). */
+const PRINCIPAL_CHANGED_SQLSTATE = '28000';
+
+/**
+ * A string as an SQL literal, for the parameterless statements of deferUntilCommit: quotes
+ * doubled, and backslashes doubled in an E'' literal so the result does not depend on
+ * standard_conforming_strings (the rule of libpq's PQescapeLiteral). NUL cannot occur in text.
+ */
+export function sqlLiteral(value: string | null): string {
+  if (value === null) return 'NULL';
+  if (value.includes('\0')) throw new Error('caractère NUL dans une valeur SQL');
+  const quoted = `'${value.replace(/'/g, "''")}'`;
+  return value.includes('\\') ? ` E${quoted.replace(/\\/g, '\\\\')}` : quoted;
+}
+
+/** Parameterless statements waiting for the COMMIT of their transaction. */
+const atCommit = new WeakMap<QueryRunner, string[]>();
+
+/**
+ * Queues a statement without parameters (values already escaped by the caller) to run just
+ * before COMMIT, in the same round trip. Used by the audit trail: a read's trace then costs no
+ * round trip of its own, and the lock on the tenant's chain head is held only while the
+ * database executes INSERT + COMMIT, never across a network wait. Returns false outside a
+ * scoped transaction (the caller then runs the statement itself).
+ */
+export function deferUntilCommit(em: EntityManager, sql: string): boolean {
+  const queue = em.queryRunner ? atCommit.get(em.queryRunner) : undefined;
+  if (!queue) return false;
+  queue.push(sql);
+  return true;
+}
+
 /**
  * The only way application code reaches the database: a transaction whose settings
  * (app.tenant_id, app.scope, app.user_id) are transaction-local (`set_config(..., true)`),
@@ -20,7 +61,8 @@ const literal = (v: string) => {
  *
  * START TRANSACTION and the settings go in one round trip (a multi-statement simple query);
  * TypeORM's runner is then told a transaction is open so it neither nests one nor forgets
- * to commit. This path runs on every request, hence the care.
+ * to commit. Statements queued with deferUntilCommit ride with the COMMIT. This path runs on
+ * every request, hence the care.
  */
 export async function inScopedTransaction<T>(
   ds: DataSource,
@@ -28,16 +70,27 @@ export async function inScopedTransaction<T>(
   fn: (em: EntityManager) => Promise<T>,
 ): Promise<T> {
   const tenant = scope.kind === 'tenant' ? scope.tenantId : '';
+  const check = currentContext()?.principalCheck;
   const qr: QueryRunner = ds.createQueryRunner();
   try {
-    const open = `START TRANSACTION; SELECT set_config('app.tenant_id', ${literal(tenant)}, true), ` +
+    let open = `START TRANSACTION; SELECT set_config('app.tenant_id', ${literal(tenant)}, true), ` +
       `set_config('app.scope', '${scope.kind}', true), set_config('app.user_id', ${literal(scope.userId ?? '')}, true)`;
+    if (check) {
+      if (!MD5.test(check.fingerprint)) throw new Error('empreinte de session invalide');
+      open += `; SELECT auth_principal_unchanged(${literal(check.userId)}, '${check.fingerprint}')`;
+    }
     // Never hand a connection back to the pool with a half-opened transaction.
     await qr.query(open).catch(async (err: unknown) => {
       await qr.query('ROLLBACK').catch(() => undefined);
+      if (check && (err as { code?: string }).code === PRINCIPAL_CHANGED_SQLSTATE) {
+        check.onChanged();
+        throw new PrincipalChangedError();
+      }
       throw err;
     });
     Object.assign(qr, { isTransactionActive: true, transactionDepth: 1 });
+    const deferred: string[] = [];
+    atCommit.set(qr, deferred);
     let result: T;
     try {
       result = await fn(qr.manager);
@@ -45,9 +98,20 @@ export async function inScopedTransaction<T>(
       await qr.rollbackTransaction().catch(() => undefined);
       throw err;
     }
-    await qr.commitTransaction();
+    if (deferred.length === 0) {
+      await qr.commitTransaction();
+    } else {
+      // A failing statement aborts the transaction and PostgreSQL skips the rest of the string,
+      // COMMIT included: roll back and report, as for any other failure of the transaction.
+      await qr.query(`${deferred.join(';\n')};\nCOMMIT`).catch(async (err: unknown) => {
+        await qr.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      });
+      Object.assign(qr, { isTransactionActive: false, transactionDepth: 0 });
+    }
     return result;
   } finally {
+    atCommit.delete(qr);
     await qr.release();
   }
 }

@@ -46,6 +46,6 @@ export class AuthController {
   @Get('me')
   @Contract({ tag: 'Authentification', summary: 'Utilisateur connecté, rôles et structures', response: meSchema })
   me(@CurrentUser() user: AuthenticatedUser) {
-    return user;
+    return this.auth.confirmed(user);
   }
 }

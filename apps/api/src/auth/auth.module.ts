@@ -7,6 +7,7 @@ import { AuditTrailModule } from '../audit-trail/audit-trail.module';
 import { AUTH_CONFIG, authConfig } from './auth.config';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { PrincipalCache } from './principal-cache';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { LocalStrategy } from './local.strategy';
 import { PscController } from './psc/psc.controller';
@@ -35,6 +36,7 @@ import { TokensService } from './tokens.service';
   providers: [
     { provide: AUTH_CONFIG, useFactory: () => authConfig() },
     AuthService,
+    PrincipalCache,
     TokensService,
     LocalStrategy,
     PscService,

@@ -5,6 +5,7 @@ import { Problem } from '../common/problem';
 import { TenantDb } from '../database/tenant-db';
 import { AUTH_CONFIG, type AuthConfig } from './auth.config';
 import { dummyHash, verifyPassword } from './passwords';
+import { PrincipalCache } from './principal-cache';
 import { RateLimiter } from './rate-limiter';
 import type { AuthenticatedUser } from './roles';
 import { TokensService, type TokenPair } from './tokens.service';
@@ -23,6 +24,7 @@ export class AuthService {
     private readonly db: TenantDb,
     private readonly tokens: TokensService,
     private readonly audit: AuditTrail,
+    private readonly principals: PrincipalCache,
     @Inject(AUTH_CONFIG) private readonly cfg: AuthConfig,
   ) {
     this.limiter = new RateLimiter(cfg.LOGIN_RATE_PER_MINUTE);
@@ -74,6 +76,8 @@ export class AuthService {
   }
 
   async login(user: User): Promise<TokenPair> {
+    // A new session starts from the database's view of the user (memberships just granted included).
+    this.principals.delete(user.id);
     return this.db.forUser(user.id, async (em) => {
       await this.audit.record(em, null, { action: 'auth.login', resourceType: 'user', resourceId: user.id });
       return this.tokens.issue(em, user);
@@ -83,6 +87,7 @@ export class AuthService {
   async refresh(refreshToken: string): Promise<TokenPair> {
     const consumed = await this.db.anonymous((em) => this.tokens.consume(em, refreshToken));
     if (consumed instanceof Problem) throw consumed;
+    this.principals.delete(consumed.userId);
     return this.db.forUser(consumed.userId, async (em) => {
       const user = await em.getRepository(User).findOneByOrFail({ id: consumed.userId });
       if (user.disabled) throw new Problem(403, 'compte_desactive', 'Ce compte est désactivé. Contactez votre administrateur.');
@@ -101,19 +106,42 @@ export class AuthService {
       await em.getRepository(User).increment({ id: userId }, 'tokenVersion', 1);
       await this.audit.record(em, null, { action: 'auth.logout_all', resourceType: 'user', resourceId: userId });
     });
+    this.principals.delete(userId);
   }
 
-  /** The signed-in user as guards see it; null when disabled or signed out everywhere. */
-  async loadAuthenticated(userId: string, tokenVersion: number): Promise<AuthenticatedUser | null> {
-    const row = await this.db.principal(userId);
+  /**
+   * GET /auth/me: the guard's user, confirmed against the database. That route reads nothing
+   * else, so without this empty transaction (which re-checks a cached principal) it could answer
+   * for a session that was just closed.
+   */
+  async confirmed(user: AuthenticatedUser): Promise<AuthenticatedUser> {
+    return this.db.forUser(user.id, async () => user);
+  }
+
+  /**
+   * The user behind a valid access token, or null when disabled or signed out everywhere.
+   * `fingerprint` identifies the principal row, for the re-check of every transaction.
+   */
+  async loadAuthenticated(userId: string, tokenVersion: number): Promise<{ user: AuthenticatedUser; fingerprint: string; cached: boolean } | null> {
+    let row = this.principals.get(userId);
+    const cached = !!row && row.token_version === tokenVersion;
+    if (!cached) {
+      row = await this.db.principal(userId);
+      if (row && !row.disabled) this.principals.set(row);
+    }
     if (!row || row.disabled || row.token_version !== tokenVersion) return null;
-    return {
+    const user: AuthenticatedUser = {
       id: row.id,
       email: row.email,
       displayName: row.display_name,
       platformRole: row.platform_role as AuthenticatedUser['platformRole'],
       memberships: row.memberships as AuthenticatedUser['memberships'],
     };
+    return { user, fingerprint: row.fingerprint, cached };
   }
 
+  /** A transaction found the cached principal stale: the next request reloads it. */
+  forgetPrincipal(userId: string): void {
+    this.principals.delete(userId);
+  }
 }

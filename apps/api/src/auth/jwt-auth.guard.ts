@@ -11,8 +11,9 @@ const UNAUTHENTICATED = () => new Problem(401, 'non_authentifie', 'Authentificat
 
 /**
  * Global guard: every route needs a valid access token unless marked @Public().
- * The user is reloaded per request so a disabled account or a "sign out everywhere"
- * takes effect at once, not at token expiry.
+ * The user comes from the principal cache when it holds them; every transaction of the request
+ * then re-checks the cached row in its opening round trip, so a disabled account, a "sign out
+ * everywhere" or a changed membership takes effect at once, not at token expiry.
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
@@ -30,14 +31,18 @@ export class JwtAuthGuard implements CanActivate {
     if (!match) throw UNAUTHENTICATED();
     const claims = await this.tokens.verifyAccess(match[1]).catch(() => null);
     if (!claims) throw new Problem(401, 'jeton_expire', 'Votre session a expiré: reconnectez-vous.');
-    const user = await this.auth.loadAuthenticated(claims.sub, claims.ver);
-    if (!user) throw UNAUTHENTICATED();
+    const found = await this.auth.loadAuthenticated(claims.sub, claims.ver);
+    if (!found) throw UNAUTHENTICATED();
+    const { user } = found;
     req.user = user;
     req.ability = defineAbilityFor(user);
     const context = currentContext();
     if (context) {
       context.actorUserId = user.id;
       context.actorRole = user.platformRole ?? user.memberships.map((m) => m.role).join(',');
+      if (found.cached) {
+        context.principalCheck = { userId: user.id, fingerprint: found.fingerprint, onChanged: () => this.auth.forgetPrincipal(user.id) };
+      }
     }
     return true;
   }

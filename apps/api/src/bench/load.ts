@@ -177,7 +177,9 @@ async function main() {
   process.stderr.write(`  ${STRUCTURES} × ${PATIENTS} patients, relevés et indicateurs générés en ${((Date.now() - tSeed) / 1000).toFixed(1)} s (non mesuré)\n`);
 
   const port = await freePort();
-  const api: ChildProcess = spawn(process.execPath, [path.join(__dirname, '../main.js')], {
+  // BENCH_API_ARGS: extra node flags for the API process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const apiArgs = (process.env.BENCH_API_ARGS ?? '').split(' ').filter(Boolean);
+  const api: ChildProcess = spawn(process.execPath, [...apiArgs, path.join(__dirname, '../main.js')], {
     env: { ...process.env, PORT: String(port), LOG_LEVEL: 'error', DB_POOL_MAX: '20' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -210,6 +212,20 @@ async function main() {
     await probe(patientPages[1], token, (b) => (b as { total: number; items: { identity: unknown }[] }).total === PATIENTS && (b as { items: { identity: unknown }[] }).items.length === 50 && !!(b as { items: { identity: unknown }[] }).items[0].identity);
     await probe(explanations[0], token, (b) => Array.isArray(b) && b.length === 1 && (b[0] as { lines: unknown[] }).lines.length > 0);
     await probe(dashboard, copilToken, (b) => Array.isArray(b) && b.length === STRUCTURES);
+
+    // BENCH_ONLY=page,structure,…: a profiling run of some endpoints at saturation, no summary line.
+    if (process.env.BENCH_ONLY) {
+      const only: Record<string, [string | string[], string]> = {
+        live: ['/health/live', ''], structure: [structurePaths, token], explanation: [explanations, token],
+        dashboard: [dashboard, copilToken], page: [patientPages, token], practitioners: [practitionerPaths, token],
+      };
+      for (const key of process.env.BENCH_ONLY.split(',')) {
+        const [paths, tok] = only[key];
+        const m = await measure(key, base, paths, tok || undefined, process.env.BENCH_ONLY_RATE ? RATE : undefined);
+        console.log(`  ${key.padEnd(14)} p99 ${m.p99Ms} ms  ${Math.round(m.rps)} req/s  erreurs ${m.errors}`);
+      }
+      return;
+    }
 
     const sampleRss = setInterval(() => {
       try {

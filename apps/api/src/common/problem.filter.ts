@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ForbiddenError } from '@casl/ability';
+import { PrincipalChangedError } from '@mtr/tenancy';
 import { Problem } from './problem';
 
 const FRENCH_BY_STATUS: Record<number, [string, string]> = {
@@ -35,6 +36,11 @@ export class ProblemFilter implements ExceptionFilter {
       status = exception.getStatus();
       ({ code, detail } = exception);
       extra = exception.extra;
+    } else if (exception instanceof PrincipalChangedError) {
+      // The account was disabled, signed out everywhere or its memberships changed since cached:
+      // the access token is as good as expired; a refresh gets a current one or is refused.
+      status = 401;
+      [code, detail] = ['jeton_expire', 'Votre session a expiré: reconnectez-vous.'];
     } else if (exception instanceof ForbiddenError) {
       status = 403;
       [code, detail] = FRENCH_BY_STATUS[403];

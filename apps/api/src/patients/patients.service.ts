@@ -38,9 +38,10 @@ export class PatientsService implements PatientProfileSource {
     ForbiddenError.from(ability).throwUnlessCan('read', subject('Patient', { tenantId }));
     const withIdentity = ability.can('read', subject('PatientIdentity', { tenantId }));
     return this.db.forTenant(tenantId, async (em) => {
-      // The total rides along with the page (an InitPlan evaluated once): one round trip less per page.
+      // The total rides along with the page, from the per-structure counter the triggers on
+      // patients keep (migration RequestPath): no count(*) over the whole list per page.
       const rows = await em.query(
-        `SELECT (SELECT count(*) FROM patients) AS total, id, external_id, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, sex, mt_rpps, to_char(mt_from, 'YYYY-MM-DD') AS mt_from,
+        `SELECT (SELECT coalesce(sum(patients), 0) FROM patient_counts) AS total, id, external_id, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, sex, mt_rpps, to_char(mt_from, 'YYYY-MM-DD') AS mt_from,
                 to_char(mt_to, 'YYYY-MM-DD') AS mt_to, to_char(info_note_date, 'YYYY-MM-DD') AS info_note_date, evaluation_opposed,
                 ${withIdentity ? 'identity_enc, key_id' : 'NULL AS identity_enc, NULL AS key_id'}
            FROM patients ORDER BY external_id OFFSET $1 LIMIT $2`,
@@ -56,7 +57,7 @@ export class PatientsService implements PatientProfileSource {
         resourceType: 'patient',
         detail: { count: items.length, offset: page.offset, patientIds: items.map((i) => i.id) },
       });
-      const total = rows.length ? Number(rows[0].total) : Number((await em.query('SELECT count(*) AS n FROM patients'))[0].n);
+      const total = rows.length ? Number(rows[0].total) : Number((await em.query('SELECT coalesce(sum(patients), 0) AS n FROM patient_counts'))[0].n);
       return { total, items };
     });
   }

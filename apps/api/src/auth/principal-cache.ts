@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import type { PrincipalRow } from '../database/tenant-db';
+
+/** How long a cached principal may serve a request that opens no transaction at all. */
+const TTL_MS = 30_000;
+const MAX_ENTRIES = 10_000;
+
+/**
+ * The signed-in users as `auth_principal` last returned them, with the row's fingerprint. The
+ * cache saves the guard a database round trip per request; it is safe because every
+ * transaction the request opens re-checks the fingerprint in its own opening round trip
+ * (RequestContext.principalCheck), so a disabled account, a "sign out everywhere" or a removed
+ * membership is refused at the next database access, on every API instance, with no
+ * invalidation message to lose.
+ */
+@Injectable()
+export class PrincipalCache {
+  private readonly entries = new Map<string, { row: PrincipalRow & { fingerprint: string }; until: number }>();
+
+  get(userId: string, now = Date.now()): (PrincipalRow & { fingerprint: string }) | undefined {
+    const e = this.entries.get(userId);
+    if (!e) return undefined;
+    if (e.until <= now) {
+      this.entries.delete(userId);
+      return undefined;
+    }
+    return e.row;
+  }
+
+  set(row: PrincipalRow & { fingerprint: string }, now = Date.now()): void {
+    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+    this.entries.set(row.id, { row, until: now + TTL_MS });
+  }
+
+  delete(userId: string): void {
+    this.entries.delete(userId);
+  }
+}
