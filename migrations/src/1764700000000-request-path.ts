@@ -1,14 +1,16 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { tenantTableSql } from '@mtr/tenancy';
+import { AuthPrincipal1764000000001 } from './1764000000001-auth-principal';
 import { APP_ROLE } from './roles';
 
 /**
  * Issue #9 (load targets) — two things the per-request path no longer pays for:
  *
- * 1. `auth_principal_unchanged(user, fingerprint)`: the API caches the signed-in user and their
- *    memberships, and every transaction re-checks them in its opening round trip (see
- *    inScopedTransaction). It raises SQLSTATE 28000 when the user is disabled, signed out
- *    everywhere or has different memberships than the fingerprint (md5 of auth_principal's row).
+ * 1. `users.principal_version`: bumped by triggers whenever what the API derives rights from
+ *    changes (disabled, platform role, token version, e-mail, name; any membership of the user).
+ *    The API caches the signed-in user with that version, and every transaction re-checks it in
+ *    its opening round trip with `auth_principal_current()` (see inScopedTransaction), which
+ *    raises SQLSTATE 28000 when the account was disabled, signed out everywhere or changed.
  * 2. `patient_counts`: the patient list's total per structure, kept by statement-level triggers
  *    on `patients` (one aggregate per INSERT or DELETE statement, not per row), instead of a
  *    count(*) over the structure's patients on every page. Rows never change structure: the
@@ -19,14 +21,50 @@ export class RequestPath1764700000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     for (const sql of [
-      `CREATE FUNCTION auth_principal_unchanged(p_user uuid, p_fingerprint text) RETURNS boolean
-        LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = public AS $$
-        DECLARE current_fp text; previous_user text := current_setting('app.user_id', true);
+      `ALTER TABLE users ADD COLUMN principal_version bigint NOT NULL DEFAULT 0`,
+      // Set by this trigger only, whatever an UPDATE writes into the column. The memberships
+      // trigger's UPDATE (trigger depth > 1) always bumps it.
+      `CREATE FUNCTION users_principal_version() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-          SELECT md5(row_to_json(p)::text) INTO current_fp FROM auth_principal(p_user) p;
-          -- auth_principal set app.user_id for its own read; give the transaction its own back.
-          PERFORM set_config('app.user_id', coalesce(previous_user, ''), true);
-          IF current_fp IS DISTINCT FROM p_fingerprint THEN
+          NEW.principal_version := OLD.principal_version +
+            CASE WHEN pg_trigger_depth() > 1
+                   OR (NEW.disabled, NEW.platform_role, NEW.token_version, NEW.email, NEW.display_name)
+                      IS DISTINCT FROM (OLD.disabled, OLD.platform_role, OLD.token_version, OLD.email, OLD.display_name)
+                 THEN 1 ELSE 0 END;
+          RETURN NEW;
+        END $$`,
+      `CREATE TRIGGER users_principal_version BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION users_principal_version()`,
+      `CREATE FUNCTION memberships_principal_version() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP <> 'INSERT' THEN
+            UPDATE users SET principal_version = principal_version WHERE id = OLD.user_id;
+          END IF;
+          IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.user_id <> OLD.user_id) THEN
+            UPDATE users SET principal_version = principal_version WHERE id = NEW.user_id;
+          END IF;
+          RETURN NULL;
+        END $$`,
+      `CREATE TRIGGER memberships_principal_version AFTER INSERT OR UPDATE OR DELETE ON memberships
+        FOR EACH ROW EXECUTE FUNCTION memberships_principal_version()`,
+      `DROP FUNCTION auth_principal(uuid)`,
+      `CREATE FUNCTION auth_principal(p_user uuid)
+        RETURNS TABLE (id uuid, email text, display_name text, platform_role text, disabled boolean,
+                       token_version integer, memberships jsonb, principal_version bigint)
+        LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = public AS $$
+        BEGIN
+          PERFORM set_config('app.user_id', p_user::text, true);
+          RETURN QUERY
+            SELECT u.id, u.email, u.display_name, u.platform_role, u.disabled, u.token_version,
+                   coalesce((SELECT jsonb_agg(jsonb_build_object('structureId', m.tenant_id, 'role', m.role,
+                                                                 'practitionerId', m.practitioner_id) ORDER BY m.created_at)
+                               FROM memberships m WHERE m.user_id = u.id), '[]'::jsonb),
+                   u.principal_version
+              FROM users u WHERE u.id = p_user;
+        END $$`,
+      `CREATE FUNCTION auth_principal_current(p_user uuid, p_version bigint) RETURNS boolean
+        LANGUAGE plpgsql STABLE SECURITY INVOKER SET search_path = public AS $$
+        BEGIN
+          IF NOT EXISTS (SELECT 1 FROM users WHERE id = p_user AND principal_version = p_version AND NOT disabled) THEN
             RAISE EXCEPTION 'principal_changed' USING ERRCODE = '28000';
           END IF;
           RETURN true;
@@ -61,9 +99,15 @@ export class RequestPath1764700000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TRIGGER IF EXISTS memberships_principal_version ON memberships`);
+    await q.query(`DROP TRIGGER IF EXISTS users_principal_version ON users`);
+    await q.query(`DROP FUNCTION IF EXISTS memberships_principal_version, users_principal_version`);
+    await q.query(`DROP FUNCTION IF EXISTS auth_principal(uuid)`);
+    await q.query(`ALTER TABLE users DROP COLUMN IF EXISTS principal_version`);
+    await new AuthPrincipal1764000000001().up(q);
     await q.query(`DROP TRIGGER IF EXISTS patients_count_insert ON patients`);
     await q.query(`DROP TRIGGER IF EXISTS patients_count_delete ON patients`);
     await q.query(`DROP TABLE IF EXISTS patient_counts`);
-    await q.query(`DROP FUNCTION IF EXISTS patient_counts_add, patient_counts_remove, auth_principal_unchanged`);
+    await q.query(`DROP FUNCTION IF EXISTS patient_counts_add, patient_counts_remove, auth_principal_current`);
   }
 }

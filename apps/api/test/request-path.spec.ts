@@ -57,6 +57,23 @@ describe('request path: cached principal, audit with the commit, patient counter
     expect((await api.request('GET', `/structures/${tenant}`, { token: second.accessToken })).status).toBe(401);
   });
 
+  it('the principal version follows every change the rights derive from, and cannot be written back', async () => {
+    const tenant = await makeStructure(admin);
+    const user = await makeUser(admin);
+    const version = async () => Number((await admin.query('SELECT principal_version FROM users WHERE id = $1', [user.id])).rows[0].principal_version);
+    const v0 = await version();
+    await admin.query(`INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'practitioner')`, [tenant, user.id]);
+    expect(await version()).toBe(v0 + 1);
+    await admin.query(`UPDATE memberships SET role = 'coordinator' WHERE user_id = $1`, [user.id]);
+    expect(await version()).toBe(v0 + 2);
+    await admin.query(`UPDATE users SET platform_role = 'ipso_team' WHERE id = $1`, [user.id]);
+    expect(await version()).toBe(v0 + 3);
+    await admin.query(`UPDATE users SET principal_version = 0 WHERE id = $1`, [user.id]); // ignored
+    expect(await version()).toBe(v0 + 3);
+    await admin.query(`UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1`, [user.id]); // not a right
+    expect(await version()).toBe(v0 + 3);
+  });
+
   it('an audit event deferred to the COMMIT keeps quotes, backslashes and accents intact, and rolls back with its transaction', async () => {
     const tenant = asTenantId(await makeStructure(admin));
     const db = api.app.get(TenantDb);

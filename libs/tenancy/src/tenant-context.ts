@@ -29,7 +29,7 @@ export interface RequestContext {
    * still those the cache holds (see inScopedTransaction), so a disabled account or a removed
    * membership takes effect at once without a database round trip per request.
    */
-  principalCheck?: { userId: string; fingerprint: string; onChanged: () => void };
+  principalCheck?: { userId: string; version: number; onChanged: () => void };
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -13,8 +13,6 @@ const literal = (v: string) => {
   return `'${v}'`;
 };
 
-const MD5 = /^[0-9a-f]{32}$/;
-
 /** The cached principal of the request no longer matches the database (see RequestContext.principalCheck). */
 export class PrincipalChangedError extends Error {
   constructor() {
@@ -22,7 +20,7 @@ export class PrincipalChangedError extends Error {
   }
 }
 
-/** Raised by auth_principal_unchanged() (migration RequestPath). */
+/** Raised by auth_principal_current() (migration RequestPath). */
 const PRINCIPAL_CHANGED_SQLSTATE = '28000';
 
 /**
@@ -76,8 +74,8 @@ export async function inScopedTransaction<T>(
     let open = `START TRANSACTION; SELECT set_config('app.tenant_id', ${literal(tenant)}, true), ` +
       `set_config('app.scope', '${scope.kind}', true), set_config('app.user_id', ${literal(scope.userId ?? '')}, true)`;
     if (check) {
-      if (!MD5.test(check.fingerprint)) throw new Error('empreinte de session invalide');
-      open += `; SELECT auth_principal_unchanged(${literal(check.userId)}, '${check.fingerprint}')`;
+      if (!Number.isSafeInteger(check.version)) throw new Error('version de session invalide');
+      open += `; SELECT auth_principal_current(${literal(check.userId)}, ${check.version})`;
     }
     // Never hand a connection back to the pool with a half-opened transaction.
     await qr.query(open).catch(async (err: unknown) => {

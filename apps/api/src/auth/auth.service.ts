@@ -120,9 +120,9 @@ export class AuthService {
 
   /**
    * The user behind a valid access token, or null when disabled or signed out everywhere.
-   * `fingerprint` identifies the principal row, for the re-check of every transaction.
+   * `version` is the principal's, for the re-check of every transaction.
    */
-  async loadAuthenticated(userId: string, tokenVersion: number): Promise<{ user: AuthenticatedUser; fingerprint: string; cached: boolean } | null> {
+  async loadAuthenticated(userId: string, tokenVersion: number): Promise<{ user: AuthenticatedUser; version: number; cached: boolean } | null> {
     let row = this.principals.get(userId);
     const cached = !!row && row.token_version === tokenVersion;
     if (!cached) {
@@ -137,7 +137,7 @@ export class AuthService {
       platformRole: row.platform_role as AuthenticatedUser['platformRole'],
       memberships: row.memberships as AuthenticatedUser['memberships'],
     };
-    return { user, fingerprint: row.fingerprint, cached };
+    return { user, version: Number(row.principal_version), cached };
   }
 
   /** A transaction found the cached principal stale: the next request reloads it. */

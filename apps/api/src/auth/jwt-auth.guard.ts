@@ -41,7 +41,7 @@ export class JwtAuthGuard implements CanActivate {
       context.actorUserId = user.id;
       context.actorRole = user.platformRole ?? user.memberships.map((m) => m.role).join(',');
       if (found.cached) {
-        context.principalCheck = { userId: user.id, fingerprint: found.fingerprint, onChanged: () => this.auth.forgetPrincipal(user.id) };
+        context.principalCheck = { userId: user.id, version: found.version, onChanged: () => this.auth.forgetPrincipal(user.id) };
       }
     }
     return true;

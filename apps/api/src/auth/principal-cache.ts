@@ -6,18 +6,18 @@ const TTL_MS = 30_000;
 const MAX_ENTRIES = 10_000;
 
 /**
- * The signed-in users as `auth_principal` last returned them, with the row's fingerprint. The
+ * The signed-in users as `auth_principal` last returned them, with their principal version. The
  * cache saves the guard a database round trip per request; it is safe because every
- * transaction the request opens re-checks the fingerprint in its own opening round trip
+ * transaction the request opens re-checks the version in its own opening round trip
  * (RequestContext.principalCheck), so a disabled account, a "sign out everywhere" or a removed
  * membership is refused at the next database access, on every API instance, with no
  * invalidation message to lose.
  */
 @Injectable()
 export class PrincipalCache {
-  private readonly entries = new Map<string, { row: PrincipalRow & { fingerprint: string }; until: number }>();
+  private readonly entries = new Map<string, { row: PrincipalRow; until: number }>();
 
-  get(userId: string, now = Date.now()): (PrincipalRow & { fingerprint: string }) | undefined {
+  get(userId: string, now = Date.now()): (PrincipalRow) | undefined {
     const e = this.entries.get(userId);
     if (!e) return undefined;
     if (e.until <= now) {
@@ -27,7 +27,7 @@ export class PrincipalCache {
     return e.row;
   }
 
-  set(row: PrincipalRow & { fingerprint: string }, now = Date.now()): void {
+  set(row: PrincipalRow, now = Date.now()): void {
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     this.entries.set(row.id, { row, until: now + TTL_MS });
   }

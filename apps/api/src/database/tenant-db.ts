@@ -12,8 +12,8 @@ export interface PrincipalRow {
   disabled: boolean;
   token_version: number;
   memberships: { structureId: string; role: string; practitionerId: string | null }[];
-  /** md5 of the row, which auth_principal_unchanged() compares (migration RequestPath). */
-  fingerprint: string;
+  /** Bumped by triggers when any of the above changes; auth_principal_current() compares it (migration RequestPath). */
+  principal_version: string;
 }
 
 /**
@@ -45,11 +45,11 @@ export class TenantDb {
   }
 
   /**
-   * The signed-in user and their memberships, one statement (see migration AuthPrincipal), with
-   * the fingerprint later transactions re-check: the auth guard caches this row.
+   * The signed-in user and their memberships, one statement (migrations AuthPrincipal and
+   * RequestPath), with the version later transactions re-check: the auth guard caches this row.
    */
   async principal(userId: string): Promise<PrincipalRow | undefined> {
-    const rows: PrincipalRow[] = await this.ds.query('SELECT p.*, md5(row_to_json(p)::text) AS fingerprint FROM auth_principal($1) p', [userId]);
+    const rows: PrincipalRow[] = await this.ds.query('SELECT * FROM auth_principal($1)', [userId]);
     return rows[0];
   }
 
