@@ -113,3 +113,20 @@ export async function inScopedTransaction<T>(
     await qr.release();
   }
 }
+
+interface PgClient {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
+
+/**
+ * A hot read as a named prepared statement on the transaction's connection: PostgreSQL plans it
+ * once per pooled connection instead of at every request (0.2 ms of the 0.8 ms that the
+ * RLS-filtered patient page costs the database). The policies' settings are read at execution
+ * (InitPlans), so one plan serves every tenant. `name` must be unique to its text.
+ */
+export async function preparedQuery<T>(em: EntityManager, name: string, text: string, values: unknown[]): Promise<T[]> {
+  const qr = em.queryRunner;
+  if (!qr || !atCommit.has(qr)) throw new Error('preparedQuery hors transaction de portée');
+  const client = (await qr.connect()) as PgClient;
+  return (await client.query({ name, text, values })).rows as T[];
+}

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { subject } from '@casl/ability';
 import type { EntityManager } from 'typeorm';
-import type { TenantId } from '@mtr/tenancy';
+import { preparedQuery, type TenantId } from '@mtr/tenancy';
 import type { AppAbility } from '../auth/abilities';
 import type { AuthenticatedUser } from '../auth/roles';
 import { AuditTrail } from '../audit-trail/audit-trail.service';
@@ -34,6 +34,10 @@ export async function enterCopilScope(em: EntityManager): Promise<void> {
  * rows unsuppressed; ipso_team / platform_admin every structure unsuppressed; copil every
  * structure through `showRow(…, true)` only. Every read is written to the audit trail.
  */
+/** The structures and the store's stamp (a count and a checksum, no row content), one round trip per dashboard read. */
+const DASHBOARD_STAMP = `SELECT (SELECT json_agg(json_build_object('id', id, 'name', name, 'ipso_network', ipso_network) ORDER BY name) FROM structures) AS structures,
+        (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM structure_indicators WHERE month BETWEEN $1 AND $2) AS stamp`;
+
 @Injectable()
 export class IndicatorsService implements OnModuleInit {
   constructor(
@@ -126,15 +130,10 @@ export class IndicatorsService implements OnModuleInit {
     const copil = user.platformRole === 'copil';
     const key = `${copil}|${from}|${to}`;
     return this.db.forPlatform(user.id, async (em) => {
-      // One round trip: the structures and the store's stamp (a count and a checksum, no row content).
       const [{ structures, stamp }]: {
         structures: { id: string; name: string; ipso_network: boolean }[] | null;
         stamp: string;
-      }[] = await em.query(
-        `SELECT (SELECT json_agg(json_build_object('id', id, 'name', name, 'ipso_network', ipso_network) ORDER BY name) FROM structures) AS structures,
-                (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM structure_indicators WHERE month BETWEEN $1 AND $2) AS stamp`,
-        [from, to],
-      );
+      }[] = await preparedQuery(em, 'indicators_dashboard_stamp', DASHBOARD_STAMP, [from, to]);
       const list = structures ?? [];
       const stampAll = `${stamp}|${JSON.stringify(list)}`;
       let memo = this.shownMemo.get(key);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ForbiddenError, subject } from '@casl/ability';
-import type { TenantId } from '@mtr/tenancy';
+import { preparedQuery, type TenantId } from '@mtr/tenancy';
 import type { AppAbility } from '../auth/abilities';
 import { AuditTrail } from '../audit-trail/audit-trail.service';
 import type { PatientProfile } from '../candidacies/eligibility';
@@ -25,6 +25,14 @@ export interface PatientView {
   identity: { nir: string | null; lastName: string; firstName: string } | null;
 }
 
+const pageSql = (identity: string) =>
+  `SELECT (SELECT coalesce(sum(patients), 0) FROM patient_counts) AS total, id, external_id, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, sex, mt_rpps,
+          to_char(mt_from, 'YYYY-MM-DD') AS mt_from, to_char(mt_to, 'YYYY-MM-DD') AS mt_to, to_char(info_note_date, 'YYYY-MM-DD') AS info_note_date,
+          evaluation_opposed, ${identity}
+     FROM patients ORDER BY external_id OFFSET $1 LIMIT $2`;
+const PAGE_WITH_IDENTITY = pageSql('identity_enc, key_id');
+const PAGE = pageSql('NULL::bytea AS identity_enc, NULL AS key_id');
+
 @Injectable()
 export class PatientsService implements PatientProfileSource {
   constructor(
@@ -40,14 +48,8 @@ export class PatientsService implements PatientProfileSource {
     return this.db.forTenant(tenantId, async (em) => {
       // The total rides along with the page, from the per-structure counter the triggers on
       // patients keep (migration RequestPath): no count(*) over the whole list per page.
-      const rows = await em.query(
-        `SELECT (SELECT coalesce(sum(patients), 0) FROM patient_counts) AS total, id, external_id, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, sex, mt_rpps, to_char(mt_from, 'YYYY-MM-DD') AS mt_from,
-                to_char(mt_to, 'YYYY-MM-DD') AS mt_to, to_char(info_note_date, 'YYYY-MM-DD') AS info_note_date, evaluation_opposed,
-                ${withIdentity ? 'identity_enc, key_id' : 'NULL AS identity_enc, NULL AS key_id'}
-           FROM patients ORDER BY external_id OFFSET $1 LIMIT $2`,
-        [page.offset, page.limit],
-      );
-      const items: PatientView[] = rows.map((r: Record<string, never>) => ({
+      const rows = await preparedQuery<Record<string, never>>(em, withIdentity ? 'patients_page_identity' : 'patients_page', withIdentity ? PAGE_WITH_IDENTITY : PAGE, [page.offset, page.limit]);
+      const items: PatientView[] = rows.map((r) => ({
         id: r.id, externalId: r.external_id, birthDate: r.birth_date, sex: r.sex, mtRpps: r.mt_rpps, mtFrom: r.mt_from, mtTo: r.mt_to,
         infoNoteDate: r.info_note_date, evaluationOpposed: r.evaluation_opposed,
         identity: withIdentity ? this.crypto.decryptIdentity(r.identity_enc, r.key_id) : null,
