@@ -3,7 +3,7 @@ import { subject } from '@casl/ability';
 import type { Queue } from 'bullmq';
 import type { EntityManager } from 'typeorm';
 import { DEFAULT_GRID_VERSION, getProgrammeParams } from '@mtr/forfait-engine';
-import { asTenantId, type TenantId } from '@mtr/tenancy';
+import { asTenantId, preparedQuery, type TenantId } from '@mtr/tenancy';
 import type { AppAbility } from '../auth/abilities';
 import type { AuthenticatedUser } from '../auth/roles';
 import { AuditTrail } from '../audit-trail/audit-trail.service';
@@ -56,6 +56,30 @@ export function lineLabels(gridVersion: string): Map<string, string> {
  * month and parameter set at a time), read statements, issue a draft (then immutable), the
  * billing file. PDFs are in StatementDocumentsService.
  */
+interface PatientLineRow { patient_id: string; external_id: string; rpps: string; line_code: string; gross_cents: string; net_cents: string; explanation: Record<string, unknown> }
+
+/**
+ * The explanation page's query for the filters given, as one of four prepared statements: each
+ * gets its own plan (a lookup by patient uses the patient's key) instead of one generic plan
+ * with `$n IS NULL OR …` conditions, and none is planned again at each request.
+ */
+function patientLinesFilter(q: { practitionerId?: string; patientId?: string }): { name: string; text: string; values: string[] } {
+  const conditions: string[] = [];
+  const values: string[] = [];
+  if (q.practitionerId) conditions.push(`l.practitioner_id = $${4 + values.push(q.practitionerId)}`);
+  if (q.patientId) conditions.push(`l.patient_id = $${4 + values.push(q.patientId)}`);
+  const name = `statement_patient_lines${q.practitionerId ? '_by_practitioner' : ''}${q.patientId ? '_by_patient' : ''}`;
+  const text = `WITH page AS (
+       SELECT DISTINCT l.patient_id, pa.external_id FROM statement_patient_lines l JOIN patients pa ON pa.tenant_id = l.tenant_id AND pa.id = l.patient_id
+        WHERE l.tenant_id = $1 AND l.statement_id = $2${conditions.map((c) => ` AND ${c}`).join('')}
+        ORDER BY pa.external_id LIMIT $3 OFFSET $4)
+     SELECT l.patient_id, page.external_id, pr.rpps, l.line_code, l.gross_cents, l.net_cents, l.explanation
+       FROM page JOIN statement_patient_lines l ON l.tenant_id = $1 AND l.statement_id = $2 AND l.patient_id = page.patient_id
+       JOIN practitioners pr ON pr.tenant_id = l.tenant_id AND pr.id = l.practitioner_id
+      ORDER BY page.external_id, l.line_code`;
+  return { name, text, values };
+}
+
 @Injectable()
 export class StatementsService implements OnModuleDestroy {
   constructor(
@@ -199,17 +223,8 @@ export class StatementsService implements OnModuleDestroy {
   async patientLines(tenantId: TenantId, ability: AppAbility, statementId: string, q: { practitionerId?: string; patientId?: string; offset: number; limit: number }) {
     this.canRead(tenantId, ability);
     return this.db.forTenant(tenantId, async (em) => {
-      const rows: { patient_id: string; external_id: string; rpps: string; line_code: string; gross_cents: string; net_cents: string; explanation: Record<string, unknown> }[] = await em.query(
-        `WITH page AS (
-           SELECT DISTINCT l.patient_id, pa.external_id FROM statement_patient_lines l JOIN patients pa ON pa.tenant_id = l.tenant_id AND pa.id = l.patient_id
-            WHERE l.tenant_id = $1 AND l.statement_id = $2 AND ($3::uuid IS NULL OR l.practitioner_id = $3) AND ($4::uuid IS NULL OR l.patient_id = $4)
-            ORDER BY pa.external_id LIMIT $5 OFFSET $6)
-         SELECT l.patient_id, page.external_id, pr.rpps, l.line_code, l.gross_cents, l.net_cents, l.explanation
-           FROM page JOIN statement_patient_lines l ON l.tenant_id = $1 AND l.statement_id = $2 AND l.patient_id = page.patient_id
-           JOIN practitioners pr ON pr.tenant_id = l.tenant_id AND pr.id = l.practitioner_id
-          ORDER BY page.external_id, l.line_code`,
-        [tenantId, statementId, q.practitionerId ?? null, q.patientId ?? null, q.limit, q.offset],
-      );
+      const filter = patientLinesFilter(q);
+      const rows = await preparedQuery<PatientLineRow>(em, filter.name, filter.text, [tenantId, statementId, q.limit, q.offset, ...filter.values]);
       // Lines exist only under an existing statement: its head is read (for the 404) only when the page is empty.
       if (!rows.length) await this.head(em, tenantId, statementId);
       await this.audit.record(em, tenantId, { action: 'statement.patient_lines.read', resourceType: 'statement', resourceId: statementId, detail: { ...q, rows: rows.length } });
