@@ -123,21 +123,23 @@ export class AuthService {
    * `version` is the principal's, for the re-check of every transaction.
    */
   async loadAuthenticated(userId: string, tokenVersion: number): Promise<{ user: AuthenticatedUser; version: number; cached: boolean } | null> {
-    let row = this.principals.get(userId);
-    const cached = !!row && row.token_version === tokenVersion;
-    if (!cached) {
-      row = await this.db.principal(userId);
-      if (row && !row.disabled) this.principals.set(row);
-    }
-    if (!row || row.disabled || row.token_version !== tokenVersion) return null;
-    const user: AuthenticatedUser = {
-      id: row.id,
-      email: row.email,
-      displayName: row.display_name,
-      platformRole: row.platform_role as AuthenticatedUser['platformRole'],
-      memberships: row.memberships as AuthenticatedUser['memberships'],
+    const hit = this.principals.get(userId);
+    if (hit && hit.tokenVersion === tokenVersion) return { user: hit.user, version: hit.version, cached: true };
+    const row = await this.db.principal(userId);
+    if (!row || row.disabled) return null;
+    const principal = {
+      user: {
+        id: row.id,
+        email: row.email,
+        displayName: row.display_name,
+        platformRole: row.platform_role as AuthenticatedUser['platformRole'],
+        memberships: row.memberships as AuthenticatedUser['memberships'],
+      },
+      tokenVersion: row.token_version,
+      version: Number(row.principal_version),
     };
-    return { user, version: Number(row.principal_version), cached };
+    this.principals.set(principal);
+    return row.token_version === tokenVersion ? { user: principal.user, version: principal.version, cached: false } : null;
   }
 
   /** A transaction found the cached principal stale: the next request reloads it. */

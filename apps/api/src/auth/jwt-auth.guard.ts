@@ -2,9 +2,10 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { currentContext } from '@mtr/tenancy';
 import { Problem } from '../common/problem';
-import { defineAbilityFor } from './abilities';
+import { defineAbilityFor, type AppAbility } from './abilities';
 import { AuthService } from './auth.service';
 import { IS_PUBLIC, type AuthedRequest } from './decorators';
+import type { AuthenticatedUser } from './roles';
 import { TokensService } from './tokens.service';
 
 const UNAUTHENTICATED = () => new Problem(401, 'non_authentifie', 'Authentification requise: connectez-vous puis réessayez.');
@@ -17,6 +18,9 @@ const UNAUTHENTICATED = () => new Problem(401, 'non_authentifie', 'Authentificat
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
+  /** A cached principal's user object is reused across requests, and so is its ability. */
+  private readonly abilities = new WeakMap<AuthenticatedUser, AppAbility>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokensService,
@@ -35,7 +39,9 @@ export class JwtAuthGuard implements CanActivate {
     if (!found) throw UNAUTHENTICATED();
     const { user } = found;
     req.user = user;
-    req.ability = defineAbilityFor(user);
+    let ability = this.abilities.get(user);
+    if (!ability) this.abilities.set(user, (ability = defineAbilityFor(user)));
+    req.ability = ability;
     const context = currentContext();
     if (context) {
       context.actorUserId = user.id;

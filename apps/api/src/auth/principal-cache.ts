@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { PrincipalRow } from '../database/tenant-db';
+import type { AuthenticatedUser } from './roles';
 
 /** How long a cached principal may serve a request that opens no transaction at all. */
 const TTL_MS = 30_000;
@@ -13,23 +13,31 @@ const MAX_ENTRIES = 10_000;
  * membership is refused at the next database access, on every API instance, with no
  * invalidation message to lose.
  */
+/** What the guard needs of a signed-in user, built once per database read of auth_principal. */
+export interface CachedPrincipal {
+  user: AuthenticatedUser;
+  tokenVersion: number;
+  /** users.principal_version, which every transaction of a cached request re-checks. */
+  version: number;
+}
+
 @Injectable()
 export class PrincipalCache {
-  private readonly entries = new Map<string, { row: PrincipalRow; until: number }>();
+  private readonly entries = new Map<string, { principal: CachedPrincipal; until: number }>();
 
-  get(userId: string, now = Date.now()): (PrincipalRow) | undefined {
+  get(userId: string, now = Date.now()): CachedPrincipal | undefined {
     const e = this.entries.get(userId);
     if (!e) return undefined;
     if (e.until <= now) {
       this.entries.delete(userId);
       return undefined;
     }
-    return e.row;
+    return e.principal;
   }
 
-  set(row: PrincipalRow, now = Date.now()): void {
+  set(principal: CachedPrincipal, now = Date.now()): void {
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-    this.entries.set(row.id, { row, until: now + TTL_MS });
+    this.entries.set(principal.user.id, { principal, until: now + TTL_MS });
   }
 
   delete(userId: string): void {
