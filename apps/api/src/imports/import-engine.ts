@@ -4,6 +4,7 @@ import type { PatientCrypto } from '../patients/patient-crypto';
 import { type ImportKind, type Mapping, COLUMNS, resolveMapping } from './columns';
 import { CopyWriter, copyBytea, copyText, copyTextArray } from './copy';
 import { RowChecker, type RowIssue, type CriterionRow, type EncounterRow, type PatientRow } from './rows';
+import { discardStage, readingOf, StageWriter, streamStage, usableStage, type StageContext, type StagePaths } from './import-stage';
 import { DEFAULT_ENCODER_THREADS, PatientStageEncoder, patientTuple, type EncodeMode, type PatientTuple } from './patient-stage-encoder';
 import { FileProblem, openSource, type Source, type SourceOptions, type UploadScan } from './source';
 
@@ -44,6 +45,8 @@ export interface EngineInput {
   failAfterRows?: number;
   /** Threads encrypting and hashing patient rows (0: on this thread); see DEFAULT_ENCODER_THREADS. */
   encoderThreads?: number;
+  /** Patient imports: where the dry run leaves the commit's rows ready (import-stage.ts); none: the commit does it all. */
+  stage?: StagePaths;
 }
 
 type AnyRow = PatientRow | CriterionRow | EncounterRow;
@@ -163,24 +166,31 @@ const ENCODE_BATCH = 500;
  * per-field arrays), on this thread or on worker threads while this one parses and checks the next
  * rows; the COPY text comes back in file order.
  */
-function patientEncoder(input: EngineInput, mode: EncodeMode) {
+function patientEncoder(input: EngineInput, mode: EncodeMode, stage: StageWriter | null) {
   if (input.kind !== 'patients') return null;
   const encoder = new PatientStageEncoder(input.crypto.encoderKeys(), mode, input.encoderThreads ?? DEFAULT_ENCODER_THREADS);
   let batch: PatientTuple[] = [];
+  const emit = async (out: { keys: string; rows: string }, copy: CopyWriter) => {
+    // Dry run: keys to its COPY, rows to the staged file; commit: rows to its COPY.
+    if (mode === 'commit') {
+      if (out.rows) await copy.text(out.rows);
+      return;
+    }
+    if (out.keys) await copy.text(out.keys);
+    if (stage && out.rows) await stage.write(out.rows);
+  };
   return {
     async add(line: number, row: PatientRow, copy: CopyWriter) {
       batch.push(patientTuple(line, row));
       if (batch.length < ENCODE_BATCH) return;
       const rows = batch;
       batch = [];
-      const out = await encoder.push(rows);
-      if (out) await copy.text(out);
+      await emit(await encoder.push(rows), copy);
     },
     async finish(copy: CopyWriter) {
-      if (batch.length) await copy.text(await encoder.push(batch));
+      if (batch.length) await emit(await encoder.push(batch), copy);
       batch = [];
-      const rest = await encoder.drain();
-      if (rest) await copy.text(rest);
+      await emit(await encoder.drain(), copy);
     },
     close: () => encoder.close(),
   };
@@ -233,6 +243,10 @@ async function openPass(input: EngineInput): Promise<Pass> {
   return { src, mapping: m.mapping, checker, rows: rows(), read: () => read };
 }
 
+const stageContext = (input: EngineInput, reading: string): StageContext => ({
+  tenantId: input.tenantId, importId: input.importId, reading, today: input.today, rpps: input.rpps,
+});
+
 /** Step 1 (dry run): reads and checks every row, classifies them against the database; writes nothing durable. */
 export async function dryRun(em: EntityManager, input: EngineInput): Promise<DryRunResult> {
   const sql = SQL[input.kind];
@@ -240,10 +254,14 @@ export async function dryRun(em: EntityManager, input: EngineInput): Promise<Dry
   const pass = await openPass(input);
   await em.query(`CREATE TEMP TABLE imp_keys (line int, ext text, nkey text, digest bytea) ON COMMIT DROP`);
   const copy = await CopyWriter.open(em, 'COPY imp_keys FROM STDIN');
-  const enc = patientEncoder(input, 'dry');
+  // Patient rows: encrypted here once, for the commit to load as they are (import-stage.ts).
+  const stage = input.kind === 'patients' && input.stage ? new StageWriter(input.stage, input.crypto) : null;
+  const enc = patientEncoder(input, stage ? 'stage' : 'dry', stage);
+  let staged = 0;
   try {
     for await (const { line, row } of pass.rows) {
       if (row) {
+        staged++;
         if (enc) await enc.add(line, row as PatientRow, copy);
         else await copy.line([String(line), copyText(row.externalId), copyText(sql.stageKey(row)), copyBytea(sql.digest(input.crypto, row))]);
       }
@@ -253,6 +271,7 @@ export async function dryRun(em: EntityManager, input: EngineInput): Promise<Dry
     await copy.end();
   } catch (e) {
     copy.abort(e as Error);
+    await stage?.discard();
     throw e;
   } finally {
     await enc?.close();
@@ -292,6 +311,10 @@ export async function dryRun(em: EntityManager, input: EngineInput): Promise<Dry
   }
   await em.query('DROP TABLE imp_keys');
   phase('classify');
+  if (stage) {
+    if (errors.length) await stage.discard();
+    else await stage.seal(stageContext(input, readingOf(input.source.format, pass.src.encoding, pass.src.delimiter, input.profile)), pass.read(), staged);
+  }
   errors.sort((a, b) => a.line - b.line);
   return {
     counts: {
@@ -335,20 +358,42 @@ export function orderedIdPrefix(now = Date.now()): string {
 }
 
 /**
- * Step 2 (commit), inside the caller's one transaction: re-reads and re-checks the file, stages
- * every row with COPY (identifiers encrypted), keeps the previous version of each changed row,
- * updates the changed rows and inserts the new ones. Any error throws and the transaction rolls back: all or nothing.
+ * The rows the dry run staged (import-stage.ts), loaded as they are when still valid for this
+ * commit; null when there are none or they cannot be trusted (then imp_rows is left empty).
  */
-export async function commitRows(em: EntityManager, input: EngineInput): Promise<{ created: number; updated: number; unchanged: number; read: number }> {
-  const sql = SQL[input.kind];
-  const phase = phaseClock('commit');
-  const pass = await openPass(input);
-  const patientCol = input.kind === 'patients' ? '' : 'external_id text, ';
-  await em.query(
-    `CREATE TEMP TABLE imp_rows (line int, ${input.kind === 'patients' ? '' : patientCol}${sql.stageColumns}, digest bytea) ON COMMIT DROP`,
-  );
+async function loadStaged(em: EntityManager, input: EngineInput): Promise<{ read: number; staged: number } | null> {
+  if (input.kind !== 'patients' || !input.stage) return null;
+  const reading = readingOf(input.source.format, input.source.encoding, input.source.delimiter, input.profile);
+  const m = await usableStage(input.stage, stageContext(input, reading));
+  if (!m) return null;
   const copy = await CopyWriter.open(em, 'COPY imp_rows FROM STDIN');
-  const enc = patientEncoder(input, 'commit');
+  let done = 0;
+  let sealed: boolean;
+  try {
+    sealed = await streamStage(input.stage, m, input.crypto, async (text, lines) => {
+      done += lines;
+      if (input.failAfterRows !== undefined && done > input.failAfterRows) throw new Error('interruption simulée du worker');
+      await copy.text(text);
+      if (Math.floor(done / 20_000) !== Math.floor((done - lines) / 20_000)) await input.onProgress?.(Math.min(done, m.read));
+    });
+    await copy.end();
+  } catch (e) {
+    copy.abort(e as Error);
+    throw e;
+  }
+  if (sealed && done === m.staged) return { read: m.read, staged: m.staged };
+  // Altered on disk: nothing of it is kept, the commit reads the upload again.
+  await em.query('TRUNCATE imp_rows');
+  await discardStage(input.stage);
+  return null;
+}
+
+/** Reads, checks and encodes the upload into imp_rows (no usable staged rows). */
+async function stageFromFile(em: EntityManager, input: EngineInput): Promise<{ read: number; staged: number }> {
+  const sql = SQL[input.kind];
+  const pass = await openPass(input);
+  const copy = await CopyWriter.open(em, 'COPY imp_rows FROM STDIN');
+  const enc = patientEncoder(input, 'commit', null);
   let staged = 0;
   try {
     for await (const { line, row } of pass.rows) {
@@ -375,7 +420,26 @@ export async function commitRows(em: EntityManager, input: EngineInput): Promise
   } finally {
     await enc?.close();
   }
-  phase('read+check+encrypt+copy');
+  return { read: pass.read(), staged };
+}
+
+/**
+ * Step 2 (commit), inside the caller's one transaction: stages every row with COPY (identifiers
+ * encrypted), from the rows the dry run prepared when they are still valid, else by re-reading and
+ * re-checking the file; keeps the previous version of each changed row,
+ * updates the changed rows and inserts the new ones. Any error throws and the transaction rolls back: all or nothing.
+ */
+export async function commitRows(em: EntityManager, input: EngineInput): Promise<{ created: number; updated: number; unchanged: number; read: number }> {
+  const sql = SQL[input.kind];
+  const phase = phaseClock('commit');
+  const patientCol = input.kind === 'patients' ? '' : 'external_id text, ';
+  await em.query(
+    `CREATE TEMP TABLE imp_rows (line int, ${input.kind === 'patients' ? '' : patientCol}${sql.stageColumns}, digest bytea) ON COMMIT DROP`,
+  );
+  const fromDryRun = await loadStaged(em, input);
+  phase(fromDryRun ? 'copy of the dry run rows' : 'no usable dry run rows');
+  const { read, staged } = fromDryRun ?? (await stageFromFile(em, input));
+  if (!fromDryRun) phase('read+check+encrypt+copy');
   const t = input.tenantId;
   const imp = input.importId;
   if (input.kind !== 'patients') {
@@ -416,10 +480,10 @@ export async function commitRows(em: EntityManager, input: EngineInput): Promise
   );
   phase('insert');
   await em.query('DROP TABLE imp_rows');
-  await input.onProgress?.(pass.read());
+  await input.onProgress?.(read);
   const created = ins;
   const updated = upd;
-  return { created, updated, unchanged: staged - created - updated, read: pass.read() };
+  return { created, updated, unchanged: staged - created - updated, read };
 }
 
 /** Undoes one committed import: rows it created are deleted, rows it changed get their previous version back. */

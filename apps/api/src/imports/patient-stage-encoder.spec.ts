@@ -33,15 +33,15 @@ describe('patient import encoder (worker threads)', () => {
   }
 
   it('on this thread: the same blob, indexes and digest as PatientCrypto', () => {
-    check(makePatientEncoder(crypto.encoderKeys())('commit', rows));
+    check(makePatientEncoder(crypto.encoderKeys())('commit', rows).rows);
   });
 
   it('on two worker threads: batches come back complete and in file order', async () => {
     const enc = new PatientStageEncoder(crypto.encoderKeys(), 'commit', 2);
     try {
       let out = '';
-      for (let i = 0; i < rows.length; i += 7) out += await enc.push(rows.slice(i, i + 7));
-      out += await enc.drain();
+      for (let i = 0; i < rows.length; i += 7) out += (await enc.push(rows.slice(i, i + 7))).rows;
+      out += (await enc.drain()).rows;
       check(out);
     } finally {
       await enc.close();
@@ -51,11 +51,33 @@ describe('patient import encoder (worker threads)', () => {
   it('dry run lines: line, patient id, empty key, digest', async () => {
     const enc = new PatientStageEncoder(crypto.encoderKeys(), 'dry', 1);
     try {
-      const out = (await enc.push(rows.slice(0, 2))) + (await enc.drain());
+      const out = (await enc.push(rows.slice(0, 2))).keys + (await enc.drain()).keys;
       const [n, e, nir, last, first, b, s, r, f, t, no, op] = rows[1];
       expect(out.split('\n')[1]).toBe(`${n}\tP\\\\1\\t\t\t\\\\x${crypto.digest([e, nir, last, first, b, s, r, f, t, no, op]).toString('hex')}`);
     } finally {
       await enc.close();
     }
+  });
+
+  it('stage mode (the dry run preparing the commit): both outputs, the same digests', () => {
+    const out = makePatientEncoder(crypto.encoderKeys())('stage', rows);
+    check(out.rows);
+    const keys = out.keys.trimEnd().split('\n');
+    out.rows.trimEnd().split('\n').forEach((l, i) => {
+      const f = l.split('\t');
+      expect(keys[i]).toBe(`${f[0]}\t${f[1]}\t\t${f[13]}`);
+    });
+  });
+
+  it('HMAC from the padded key: what createHmac gives, long and non-ASCII messages included', () => {
+    const long = `${'é'.repeat(1500)}😀`;
+    const rowsLong: PatientTuple[] = [[2, 'P1', null, long, 'Zoé', '1985-07-14', 'F', null, null, null, null, false]];
+    const out = makePatientEncoder(crypto.encoderKeys())('commit', rowsLong).rows.split('\t');
+    expect(unhex(out[5])).toEqual(crypto.nameIndex(long, 'Zoé', '1985-07-14'));
+    expect(unhex(out[13])).toEqual(crypto.digest(['P1', null, long, 'Zoé', '1985-07-14', 'F', null, null, null, null, false]));
+    const medium: PatientTuple[] = [[2, 'P2', null, '😀'.repeat(500), 'Ève', '1985-07-14', 'F', null, null, null, null, true]];
+    const out2 = makePatientEncoder(crypto.encoderKeys())('commit', medium).rows.split('\t');
+    expect(unhex(out2[5])).toEqual(crypto.nameIndex('😀'.repeat(500), 'Ève', '1985-07-14'));
+    expect(unhex(out2[13])).toEqual(crypto.digest(['P2', null, '😀'.repeat(500), 'Ève', '1985-07-14', 'F', null, null, null, null, true]));
   });
 });

@@ -18,15 +18,23 @@ export const patientTuple = (line: number, p: PatientRow): PatientTuple => [
   line, p.externalId, p.nir, p.lastName, p.firstName, p.birthDate, p.sex, p.mtRpps, p.mtFrom, p.mtTo, p.infoNoteDate, p.evaluationOpposed,
 ];
 
-/** 'dry': lines of imp_keys (line, id, key, digest); 'commit': lines of imp_rows (encrypted identity, blind indexes, digest). */
-export type EncodeMode = 'dry' | 'commit';
-export type Encode = (mode: EncodeMode, rows: PatientTuple[]) => string;
+/**
+ * 'dry': lines of imp_keys (line, id, key, digest); 'commit': lines of imp_rows (encrypted
+ * identity, blind indexes, digest); 'stage': both, from one computation (the dry run prepares the
+ * commit's rows, see import-stage.ts).
+ */
+export type EncodeMode = 'dry' | 'commit' | 'stage';
+export interface Encoded {
+  keys: string;
+  rows: string;
+}
+export type Encode = (mode: EncodeMode, rows: PatientTuple[]) => Encoded;
 
 /**
  * The per-row cryptography of a patient import, as COPY text: the same computations as
  * PatientCrypto (digest, AES-256-GCM identity blob, NIR and name blind indexes; checked equal in
- * imports-encoder.spec.ts). Self-contained (no closure, only `require`) so that its source also
- * runs as a worker thread's code. IVs are drawn once per batch (12 random bytes per row).
+ * patient-stage-encoder.spec.ts). Self-contained (no closure, only `require`) so that its source
+ * also runs as a worker thread's code. IVs are drawn once per batch (12 random bytes per row).
  */
 export function makePatientEncoder(keys: EncoderKeys): Encode {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -38,30 +46,57 @@ export function makePatientEncoder(keys: EncoderKeys): Encode {
     if (!ESC.test(v)) return v;
     return v.replace(/[\\\t\n\r]/g, (ch) => (ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r'));
   };
-  const bytea = (b: Buffer) => `\\\\x${b.toString('hex')}`;
-  const hmac = (s: string) => c.createHmac('sha256', keys.indexKey).update(s).digest();
-  const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase().replace(/[^A-Z]+/g, ' ').trim();
+  // HMAC-SHA-256 exactly as RFC 2104 (and createHmac) computes it, SHA-256(K⊕opad ‖ SHA-256(K⊕ipad ‖ m)),
+  // from two one-shot crypto.hash calls over buffers holding the padded key once: a Hmac object per
+  // call costs more than the hashing itself (3 per row). Hex out, what COPY text wants, and cheaper
+  // to return from C++ than a Buffer. Messages too long for the buffer go through createHmac.
+  const block = keys.indexKey.length > 64 ? c.createHash('sha256').update(keys.indexKey).digest() : keys.indexKey;
+  const inner = Buffer.alloc(64 + 4096);
+  const outer = Buffer.alloc(64 + 32);
+  for (let i = 0; i < 64; i++) {
+    const k = i < block.length ? block[i] : 0;
+    inner[i] = k ^ 0x36;
+    outer[i] = k ^ 0x5c;
+  }
+  const hmacHex = (s: string): string => {
+    // 1 024 UTF-16 units are at most 3 072 UTF-8 bytes.
+    if (s.length > 1024) return c.createHmac('sha256', keys.indexKey).update(s).digest('hex');
+    const n = inner.write(s, 64, 'utf8');
+    outer.write(c.hash('sha256', inner.subarray(0, 64 + n), 'hex'), 64, 'hex');
+    return c.hash('sha256', outer, 'hex');
+  };
+  // Names repeat a lot across a structure's patients, and NFD normalisation is the costly part.
+  const folded = new Map<string, string>();
+  const fold = (s: string) => {
+    let f = folded.get(s);
+    if (f === undefined) {
+      f = s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase().replace(/[^A-Z]+/g, ' ').trim();
+      if (folded.size < 4096) folded.set(s, f);
+    }
+    return f;
+  };
   const keyId = text(keys.keyId);
   return (mode, rows) => {
-    const ivs = mode === 'commit' ? c.randomBytes(12 * rows.length) : null;
-    let out = '';
+    const ivs = mode === 'dry' ? null : c.randomBytes(12 * rows.length);
+    const ivsHex = ivs ? ivs.toString('hex') : '';
+    let outKeys = '';
+    let outRows = '';
     for (let i = 0; i < rows.length; i++) {
       const [line, ext, nir, last, first, birth, sex, rpps, from, to, note, opposed] = rows[i];
-      const digest = hmac([ext, nir ?? '', last, first, birth, sex, rpps ?? '', from ?? '', to ?? '', note ?? '', String(opposed)].join(SEP)).subarray(0, 16);
-      if (mode === 'dry') {
-        out += `${line}\t${text(ext)}\t\t${bytea(digest)}\n`;
-        continue;
-      }
-      const iv = ivs!.subarray(i * 12, i * 12 + 12);
-      const cipher = c.createCipheriv('aes-256-gcm', keys.key, iv);
-      const body = cipher.update(`${nir ?? ''}${SEP}${last}${SEP}${first}`, 'utf8');
+      const digest = hmacHex(ext + SEP + (nir ?? '') + SEP + last + SEP + first + SEP + birth + SEP + sex + SEP + (rpps ?? '') + SEP + (from ?? '') + SEP + (to ?? '') + SEP + (note ?? '') + SEP + String(opposed)).slice(0, 32);
+      const extText = text(ext);
+      if (mode !== 'commit') outKeys += `${line}\t${extText}\t\t\\\\x${digest}\n`;
+      if (mode === 'dry') continue;
+      const cipher = c.createCipheriv('aes-256-gcm', keys.key, ivs!.subarray(i * 12, i * 12 + 12));
+      const body = cipher.update(`${nir ?? ''}${SEP}${last}${SEP}${first}`, 'utf8').toString('hex');
       cipher.final();
-      const blob = Buffer.concat([iv, cipher.getAuthTag(), body]);
-      const nirIdx = nir ? bytea(hmac(`nir${SEP}${nir}`)) : '\\N';
-      const nameIdx = bytea(hmac(`name${SEP}${fold(last)}${SEP}${fold(first)}${SEP}${birth}`));
-      out += `${line}\t${text(ext)}\t${bytea(blob)}\t${keyId}\t${nirIdx}\t${nameIdx}\t${birth}\t${sex}\t${text(rpps)}\t${text(from)}\t${text(to)}\t${text(note)}\t${opposed ? 't' : 'f'}\t${bytea(digest)}\n`;
+      // blob = iv ‖ tag ‖ ciphertext, written as hex directly (no Buffer.concat).
+      const blob = ivsHex.slice(i * 24, i * 24 + 24) + cipher.getAuthTag().toString('hex') + body;
+      const nirIdx = nir ? `\\\\x${hmacHex(`nir${SEP}${nir}`)}` : '\\N';
+      const nameIdx = hmacHex(`name${SEP}${fold(last)}${SEP}${fold(first)}${SEP}${birth}`);
+      outRows += `${line}\t${extText}\t\\\\x${blob}\t${keyId}\t${nirIdx}\t\\\\x${nameIdx}\t${birth}\t${sex}\t${text(rpps)}\t${text(from)}\t${text(to)}\t${text(note)}\t${opposed ? 't' : 'f'}\t\\\\x${digest}\n`;
     }
-    return out;
+    return { keys: outKeys, rows: outRows };
   };
 }
 
@@ -69,17 +104,20 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const encode = (${makePatientEncoder.toString()})(workerData);
 parentPort.on('message', (m) => {
-  try { parentPort.postMessage({ id: m.id, text: encode(m.mode, m.rows) }); }
+  try { parentPort.postMessage({ id: m.id, out: encode(m.mode, m.rows) }); }
   catch (e) { parentPort.postMessage({ id: m.id, error: String(e && e.message || e) }); }
 });`;
 
 /**
- * Encoding threads by default: none. Measured on the 2 shared cores of the bench machine (README,
- * issue #5), threads brought no wall-clock gain (both cores already busy with parsing and the
- * PostgreSQL backend) and cost about 100 MiB of RSS (one V8 heap each), over the 256 MiB budget.
- * ImportRunner.encoderThreads (bench hook, BENCH_THREADS) sets it, to measure on other machines.
+ * Encoding threads by default: one, while the dry run is the step that encrypts (import-stage.ts):
+ * the main thread parses and checks the next rows while the thread hashes and encrypts, and the
+ * PostgreSQL backend has little to do in a dry run, so the second core is free (README, issue #5).
+ * ImportRunner.encoderThreads (bench hook, BENCH_THREADS) overrides it.
  */
-export const DEFAULT_ENCODER_THREADS = 0;
+export const DEFAULT_ENCODER_THREADS = 1;
+
+const join = (a: Encoded, b: Encoded): Encoded => ({ keys: a.keys + b.keys, rows: a.rows + b.rows });
+const EMPTY: Encoded = { keys: '', rows: '' };
 
 /**
  * Encodes batches of rows in order, on `threads` worker threads (0: on the calling thread).
@@ -88,8 +126,8 @@ export const DEFAULT_ENCODER_THREADS = 0;
 export class PatientStageEncoder {
   private readonly workers: Worker[] = [];
   private readonly inline: Encode | null;
-  private readonly waiting = new Map<number, { resolve: (s: string) => void; reject: (e: Error) => void }>();
-  private readonly inFlight: Promise<string>[] = [];
+  private readonly waiting = new Map<number, { resolve: (s: Encoded) => void; reject: (e: Error) => void }>();
+  private readonly inFlight: Promise<Encoded>[] = [];
   private next = 0;
   private failure: Error | null = null;
 
@@ -101,11 +139,11 @@ export class PatientStageEncoder {
     this.inline = threads > 0 ? null : makePatientEncoder(keys);
     for (let i = 0; i < threads; i++) {
       const w = new Worker(WORKER_SOURCE, { eval: true, workerData: keys, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 } });
-      w.on('message', (m: { id: number; text?: string; error?: string }) => {
+      w.on('message', (m: { id: number; out?: Encoded; error?: string }) => {
         const p = this.waiting.get(m.id);
         this.waiting.delete(m.id);
         if (m.error !== undefined) p?.reject(new Error(m.error));
-        else p?.resolve(m.text!);
+        else p?.resolve(m.out!);
       });
       w.on('error', (e) => this.fail(e));
       w.unref();
@@ -123,24 +161,24 @@ export class PatientStageEncoder {
    * Queues one batch; resolves with the COPY text of the oldest batches now complete (in file
    * order), waiting when too many batches are in flight.
    */
-  async push(rows: PatientTuple[]): Promise<string> {
+  async push(rows: PatientTuple[]): Promise<Encoded> {
     if (this.inline) return this.inline(this.mode, rows);
     if (this.failure) throw this.failure;
     const id = this.next++;
     const w = this.workers[id % this.workers.length];
-    const p = new Promise<string>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    const p = new Promise<Encoded>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
     p.catch(() => undefined);
     this.inFlight.push(p);
     w.postMessage({ id, mode: this.mode, rows });
-    let out = '';
-    while (this.inFlight.length > 2 * this.workers.length) out += await this.inFlight.shift()!;
+    let out = EMPTY;
+    while (this.inFlight.length > 2 * this.workers.length) out = join(out, await this.inFlight.shift()!);
     return out;
   }
 
   /** The remaining batches, in order. */
-  async drain(): Promise<string> {
-    let out = '';
-    while (this.inFlight.length) out += await this.inFlight.shift()!;
+  async drain(): Promise<Encoded> {
+    let out = EMPTY;
+    while (this.inFlight.length) out = join(out, await this.inFlight.shift()!);
     return out;
   }
 
