@@ -113,7 +113,15 @@ async function main() {
   if (process.env.BENCH_THREADS !== undefined) runner.encoderThreads = Number(process.env.BENCH_THREADS);
   const tenant = asTenantId(tenantId);
   let peak = 0;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
+  let atPeak = '';
+  let phaseNow = 'start';
+  const mib = (n: number) => Math.round(n / 1024 / 1024);
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    if (m.rss <= peak) return;
+    peak = m.rss;
+    atPeak = `${phaseNow}: heap ${mib(m.heapUsed)}/${mib(m.heapTotal)} MiB, external ${mib(m.external)} MiB (array buffers ${mib(m.arrayBuffers)})`;
+  }, 25);
 
   const phases: Record<string, number> = {};
   engineTimings.sink = (phase, ms) => (phases[phase] = Math.round(ms));
@@ -128,6 +136,9 @@ async function main() {
   );
   t = performance.now();
   let cpu = process.cpuUsage();
+  const before = process.memoryUsage();
+  process.stdout.write(`before the dry run: RSS ${mib(before.rss)} MiB, heap ${mib(before.heapUsed)}/${mib(before.heapTotal)} MiB\n`);
+  phaseNow = 'dry run';
   await runner.validate(tenant, importId);
   const dryS = (performance.now() - t) / 1000;
   const dryCpu = process.cpuUsage(cpu);
@@ -135,6 +146,7 @@ async function main() {
   if (v.status !== 'validated') throw new Error(`dry run: ${v.status} ${JSON.stringify(v.counts)}`);
   t = performance.now();
   cpu = process.cpuUsage();
+  phaseNow = 'commit';
   await runner.commit(tenant, importId);
   const commitS = (performance.now() - t) / 1000;
   const commitCpu = process.cpuUsage(cpu);
@@ -148,6 +160,8 @@ async function main() {
   process.stdout.write(`phases (ms): ${JSON.stringify(phases)}\n`);
 
   const peakImportMiB = Math.round(peak / 1024 / 1024);
+  const atPeakImport = atPeak;
+  phaseNow = 'export';
   // Streamed export of the same rows (decryption included).
   const ability = defineAbilityFor({ id: randomUUID(), email: 'b@b', displayName: 'b', platformRole: null, memberships: [{ structureId: tenantId, role: 'coordinator', practitionerId: null }] });
   t = performance.now();
@@ -159,6 +173,7 @@ async function main() {
   if (lines !== ROWS + 1) throw new Error(`export: ${lines} lines`);
   process.stdout.write(`export patients.csv ${exportS.toFixed(2)} s, ${Math.round(ROWS / exportS)} rows/s (target 300000); peak RSS ${peakImportMiB} MiB after the import, ${Math.round(peak / 1024 / 1024)} MiB after the export\n`);
   clearInterval(sampler);
+  process.stdout.write(`at the import's peak RSS, ${atPeakImport}; at the overall peak, ${atPeak}\n`);
   await app.close();
   await admin.end();
   await rm(dir, { recursive: true, force: true });

@@ -159,7 +159,7 @@ const SQL: Record<ImportKind, KindSql> = {
   },
 };
 
-const ENCODE_BATCH = 500;
+const ENCODE_BATCH = 250;
 
 /**
  * Patient rows are encrypted and hashed in batches (one random draw for all the IVs of a batch, no

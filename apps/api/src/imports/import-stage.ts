@@ -116,7 +116,7 @@ export async function streamStage(
   const mac = crypto.stageMac();
   let rest = '';
   const decoder = new TextDecoder('utf-8');
-  for await (const chunk of createReadStream(paths.stage, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(paths.stage, { highWaterMark: 32 * 1024 }) as AsyncIterable<Buffer>) {
     mac.update(chunk);
     const text = rest + decoder.decode(chunk, { stream: true });
     const cut = text.lastIndexOf('\n') + 1;
