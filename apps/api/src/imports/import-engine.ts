@@ -5,7 +5,7 @@ import { type ImportKind, type Mapping, COLUMNS, resolveMapping } from './column
 import { CopyWriter, copyBytea, copyText, copyTextArray } from './copy';
 import { RowChecker, type RowIssue, type CriterionRow, type EncounterRow, type PatientRow } from './rows';
 import { discardStage, readingOf, StageWriter, streamStage, usableStage, type StageContext, type StagePaths } from './import-stage';
-import { DEFAULT_ENCODER_THREADS, PatientStageEncoder, patientTuple, type EncodeMode, type PatientTuple } from './patient-stage-encoder';
+import { DEFAULT_ENCODER_THREADS, PatientStageEncoder, patientTuple, type EncodeMode, type EncodedBytes, type PatientTuple } from './patient-stage-encoder';
 import { FileProblem, openSource, type Source, type SourceOptions, type UploadScan } from './source';
 
 /** Errors kept in the report (the faulty-rows CSV holds the same rows); beyond, only counted. */
@@ -68,8 +68,9 @@ interface KindSql {
   /** natural key (inside one patient) of a staged row, as SQL over the target table alias t */
   targetKey: string;
   stageKey: (r: AnyRow) => string;
-  digest: (c: PatientCrypto, r: AnyRow) => Buffer;
-  stageLine: (c: PatientCrypto, r: AnyRow, digest: Buffer) => string[];
+  /** Not for patients: their rows go through PatientStageEncoder (with the row id staged too). */
+  digest?: (c: PatientCrypto, r: AnyRow) => Buffer;
+  stageLine?: (c: PatientCrypto, r: AnyRow, digest: Buffer) => string[];
   conflict: string;
   /** same natural key between a target row x and a staged row s (p: the staged row's patient) */
   match: string;
@@ -79,28 +80,15 @@ interface KindSql {
   restoreColumns: string[];
 }
 
-const d = (s: string | null) => s;
 const iso = (col: string) => `to_char(${col}, 'YYYY-MM-DD')`;
 
 const SQL: Record<ImportKind, KindSql> = {
   patients: {
     table: 'patients',
-    stageColumns: `external_id text, identity_enc bytea, key_id text, nir_bidx bytea, name_bidx bytea, birth_date date, sex char(1),
+    stageColumns: `id uuid, external_id text, identity_enc bytea, key_id text, nir_bidx bytea, name_bidx bytea, birth_date date, sex char(1),
       mt_rpps char(11), mt_from date, mt_to date, info_note_date date, evaluation_opposed boolean`,
     targetKey: `''`,
     stageKey: () => '',
-    digest: (c, r) => {
-      const p = r as PatientRow;
-      return c.digest([p.externalId, p.nir, p.lastName, p.firstName, p.birthDate, p.sex, p.mtRpps, p.mtFrom, p.mtTo, p.infoNoteDate, p.evaluationOpposed]);
-    },
-    stageLine: (c, r) => {
-      const p = r as PatientRow;
-      return [
-        copyText(p.externalId), copyBytea(c.encryptIdentity(p)), copyText(c.keyId), copyBytea(p.nir ? c.nirIndex(p.nir) : null),
-        copyBytea(c.nameIndex(p.lastName, p.firstName, p.birthDate)), p.birthDate, p.sex, copyText(p.mtRpps), copyText(d(p.mtFrom)),
-        copyText(p.mtTo), copyText(p.infoNoteDate), p.evaluationOpposed ? 't' : 'f',
-      ];
-    },
     conflict: '(tenant_id, external_id)',
     match: 'x.external_id = s.external_id',
     insertColumns: 'external_id, identity_enc, key_id, nir_bidx, name_bidx, birth_date, sex, mt_rpps, mt_from, mt_to, info_note_date, evaluation_opposed',
@@ -168,16 +156,18 @@ const ENCODE_BATCH = 250;
  */
 function patientEncoder(input: EngineInput, mode: EncodeMode, stage: StageWriter | null) {
   if (input.kind !== 'patients') return null;
-  const encoder = new PatientStageEncoder(input.crypto.encoderKeys(), mode, input.encoderThreads ?? DEFAULT_ENCODER_THREADS);
+  const encoder = new PatientStageEncoder(input.crypto.encoderKeys(), mode, input.encoderThreads ?? DEFAULT_ENCODER_THREADS, orderedIdPrefix());
   let batch: PatientTuple[] = [];
-  const emit = async (out: { keys: string; rows: string }, copy: CopyWriter) => {
+  const emit = async (done: EncodedBytes[], copy: CopyWriter) => {
     // Dry run: keys to its COPY, rows to the staged file; commit: rows to its COPY.
-    if (mode === 'commit') {
-      if (out.rows) await copy.text(out.rows);
-      return;
+    for (const out of done) {
+      if (mode === 'commit') {
+        await copy.bytes(out.rows);
+        continue;
+      }
+      await copy.bytes(out.keys);
+      if (stage) await stage.write(out.rows);
     }
-    if (out.keys) await copy.text(out.keys);
-    if (stage && out.rows) await stage.write(out.rows);
   };
   return {
     async add(line: number, row: PatientRow, copy: CopyWriter) {
@@ -263,7 +253,7 @@ export async function dryRun(em: EntityManager, input: EngineInput): Promise<Dry
       if (row) {
         staged++;
         if (enc) await enc.add(line, row as PatientRow, copy);
-        else await copy.line([String(line), copyText(row.externalId), copyText(sql.stageKey(row)), copyBytea(sql.digest(input.crypto, row))]);
+        else await copy.line([String(line), copyText(row.externalId), copyText(sql.stageKey(row)), copyBytea(sql.digest!(input.crypto, row))]);
       }
       if (pass.read() % 20_000 === 0) await input.onProgress?.(pass.read());
     }
@@ -406,9 +396,8 @@ async function stageFromFile(em: EntityManager, input: EngineInput): Promise<{ r
       staged++;
       if (enc) await enc.add(line, row as PatientRow, copy);
       else {
-        const digest = sql.digest(input.crypto, row);
-        const ext = input.kind === 'patients' ? [] : [copyText(row.externalId)];
-        await copy.line([String(line), ...ext, ...sql.stageLine(input.crypto, row, digest), copyBytea(digest)]);
+        const digest = sql.digest!(input.crypto, row);
+        await copy.line([String(line), copyText(row.externalId), ...sql.stageLine!(input.crypto, row, digest), copyBytea(digest)]);
       }
       if (pass.read() % 20_000 === 0) await input.onProgress?.(pass.read());
     }
@@ -452,6 +441,11 @@ export async function commitRows(em: EntityManager, input: EngineInput): Promise
   // One commit at a time per structure and kind: the plain INSERT below cannot race with another
   // import of the same rows (it would otherwise fail on the unique key and roll back).
   await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('mtr2-import:' || $1 || ':' || $2, 0))`, [t, input.kind]);
+  // A structure's first import (the million-row case): no row can already exist, the INSERT skips
+  // the per-row anti-join. Anything else writing these rows meanwhile fails on the unique key, and
+  // the whole commit rolls back.
+  const [{ any }] = await em.query(`SELECT EXISTS (SELECT 1 FROM ${sql.table} WHERE tenant_id = $1) AS any`, [t]);
+  const firstRows = !any;
   const from =
     input.kind === 'patients' ? 'FROM imp_rows s' : 'FROM imp_rows s JOIN patients p ON p.tenant_id = $1 AND p.external_id = s.external_id';
   const existing = `${from} JOIN ${sql.table} x ON x.tenant_id = $1 AND ${sql.match}`;
@@ -468,15 +462,17 @@ export async function commitRows(em: EntityManager, input: EngineInput): Promise
     [t, imp],
   );
   phase('update');
-  // Time-ordered ids (UUID v7 layout: commit time in ms, then random bits, then the file line) so
-  // the primary key index is appended to instead of being written at random places.
+  // Time-ordered ids (UUID v7 layout: time in ms, then random bits, then the file line) so the
+  // primary key index is appended to instead of being written at random places. Patient rows come
+  // with theirs (written by the encoder, at the dry run when staged then: no text work per row here).
   const idPrefix = orderedIdPrefix();
+  const newId = input.kind === 'patients' ? 's.id' : `($3 || lpad(to_hex(s.line), 12, '0'))::uuid`;
   const ins = await affected(
     em,
     `INSERT INTO ${sql.table} (tenant_id, id, ${sql.insertColumns}, digest, import_id)
-     SELECT $1, ($3 || lpad(to_hex(s.line), 12, '0'))::uuid, ${sql.selectColumns}, s.digest, $2 ${from}
-      WHERE NOT EXISTS (SELECT 1 FROM ${sql.table} x WHERE x.tenant_id = $1 AND ${sql.match})`,
-    [t, imp, idPrefix],
+     SELECT $1, ${newId}, ${sql.selectColumns}, s.digest, $2 ${from}
+      ${firstRows ? '' : `WHERE NOT EXISTS (SELECT 1 FROM ${sql.table} x WHERE x.tenant_id = $1 AND ${sql.match})`}`,
+    input.kind === 'patients' ? [t, imp] : [t, imp, idPrefix],
   );
   phase('insert');
   await em.query('DROP TABLE imp_rows');

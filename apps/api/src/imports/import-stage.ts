@@ -33,7 +33,8 @@ export interface StageContext {
 }
 
 interface Manifest {
-  v: 1;
+  /** 2: rows with their id (1 never reached a release) */
+  v: 2;
   tenantId: string;
   importId: string;
   reading: string;
@@ -63,10 +64,9 @@ export class StageWriter {
     this.out.on('error', (e) => (this.failed ??= e));
   }
 
-  async write(text: string): Promise<void> {
+  async write(chunk: Buffer): Promise<void> {
     if (this.failed) throw this.failed;
-    if (!text) return;
-    const chunk = Buffer.from(text, 'utf8');
+    if (!chunk.length) return;
     this.mac.update(chunk);
     if (!this.out.write(chunk)) await new Promise<void>((r) => this.out.once('drain', () => r()));
   }
@@ -74,7 +74,7 @@ export class StageWriter {
   async seal(ctx: StageContext, read: number, staged: number): Promise<void> {
     this.out.end();
     await finished(this.out);
-    const m: Manifest = { v: 1, tenantId: ctx.tenantId, importId: ctx.importId, reading: ctx.reading, today: ctx.today, rpps: [...ctx.rpps].sort(), read, staged };
+    const m: Manifest = { v: 2, tenantId: ctx.tenantId, importId: ctx.importId, reading: ctx.reading, today: ctx.today, rpps: [...ctx.rpps].sort(), read, staged };
     await writeFile(this.paths.stageManifest, JSON.stringify({ ...m, seal: sealOf(this.mac, m).toString('hex') }));
   }
 
@@ -98,7 +98,7 @@ export async function usableStage(paths: StagePaths, ctx: StageContext): Promise
     return null;
   }
   const ok =
-    m.v === 1 && m.tenantId === ctx.tenantId && m.importId === ctx.importId && m.reading === ctx.reading && typeof m.today === 'string' &&
+    m.v === 2 && m.tenantId === ctx.tenantId && m.importId === ctx.importId && m.reading === ctx.reading && typeof m.today === 'string' &&
     ctx.today >= m.today && Array.isArray(m.rpps) && m.rpps.every((r) => ctx.rpps.has(r)) && typeof m.seal === 'string';
   return ok ? m : null;
 }

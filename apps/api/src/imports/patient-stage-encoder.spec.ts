@@ -3,6 +3,7 @@ import { patientDataConfig } from '../patients/patient-data.config';
 import { PatientStageEncoder, makePatientEncoder, type PatientTuple } from './patient-stage-encoder';
 
 const key = (n: number) => Buffer.alloc(32, n).toString('base64');
+const PREFIX = '0190a000-0000-7abc-8def-';
 const unhex = (f: string) => Buffer.from(f.replace(/^\\\\x/, ''), 'hex');
 
 /**
@@ -20,8 +21,9 @@ describe('patient import encoder (worker threads)', () => {
     const lines = text.trimEnd().split('\n');
     expect(lines).toHaveLength(rows.length);
     lines.forEach((l, i) => {
-      const [line, ext, blob, keyId, nirIdx, nameIdx, birth, sex, rpps, from, to, note, opposed, digest] = l.split('\t');
+      const [line, id, ext, blob, keyId, nirIdx, nameIdx, birth, sex, rpps, from, to, note, opposed, digest] = l.split('\t');
       const [n, e, nir, last, first, b, s, r, f, t, no, op] = rows[i];
+      expect(id).toBe(`${PREFIX}${n.toString(16).padStart(12, '0')}`);
       expect([Number(line), ext, keyId, birth, sex, rpps, from, to, note, opposed]).toEqual([
         n, e.replace('\\', '\\\\').replace('\t', '\\t'), 'k2', b, s, r ?? '\\N', f ?? '\\N', t ?? '\\N', no ?? '\\N', op ? 't' : 'f',
       ]);
@@ -33,15 +35,15 @@ describe('patient import encoder (worker threads)', () => {
   }
 
   it('on this thread: the same blob, indexes and digest as PatientCrypto', () => {
-    check(makePatientEncoder(crypto.encoderKeys())('commit', rows).rows);
+    check(makePatientEncoder(crypto.encoderKeys())('commit', rows, PREFIX).rows);
   });
 
   it('on two worker threads: batches come back complete and in file order', async () => {
-    const enc = new PatientStageEncoder(crypto.encoderKeys(), 'commit', 2);
+    const enc = new PatientStageEncoder(crypto.encoderKeys(), 'commit', 2, PREFIX);
     try {
       let out = '';
-      for (let i = 0; i < rows.length; i += 7) out += (await enc.push(rows.slice(i, i + 7))).rows;
-      out += (await enc.drain()).rows;
+      for (let i = 0; i < rows.length; i += 7) out += (await enc.push(rows.slice(i, i + 7))).map((b) => b.rows.toString()).join('');
+      out += (await enc.drain()).map((b) => b.rows.toString()).join('');
       check(out);
     } finally {
       await enc.close();
@@ -49,9 +51,9 @@ describe('patient import encoder (worker threads)', () => {
   });
 
   it('dry run lines: line, patient id, empty key, digest', async () => {
-    const enc = new PatientStageEncoder(crypto.encoderKeys(), 'dry', 1);
+    const enc = new PatientStageEncoder(crypto.encoderKeys(), 'dry', 1, PREFIX);
     try {
-      const out = (await enc.push(rows.slice(0, 2))).keys + (await enc.drain()).keys;
+      const out = [...(await enc.push(rows.slice(0, 2))), ...(await enc.drain())].map((b) => b.keys.toString()).join('');
       const [n, e, nir, last, first, b, s, r, f, t, no, op] = rows[1];
       expect(out.split('\n')[1]).toBe(`${n}\tP\\\\1\\t\t\t\\\\x${crypto.digest([e, nir, last, first, b, s, r, f, t, no, op]).toString('hex')}`);
     } finally {
@@ -60,24 +62,24 @@ describe('patient import encoder (worker threads)', () => {
   });
 
   it('stage mode (the dry run preparing the commit): both outputs, the same digests', () => {
-    const out = makePatientEncoder(crypto.encoderKeys())('stage', rows);
+    const out = makePatientEncoder(crypto.encoderKeys())('stage', rows, PREFIX);
     check(out.rows);
     const keys = out.keys.trimEnd().split('\n');
     out.rows.trimEnd().split('\n').forEach((l, i) => {
       const f = l.split('\t');
-      expect(keys[i]).toBe(`${f[0]}\t${f[1]}\t\t${f[13]}`);
+      expect(keys[i]).toBe(`${f[0]}\t${f[2]}\t\t${f[14]}`);
     });
   });
 
   it('HMAC from the padded key: what createHmac gives, long and non-ASCII messages included', () => {
     const long = `${'é'.repeat(1500)}😀`;
     const rowsLong: PatientTuple[] = [[2, 'P1', null, long, 'Zoé', '1985-07-14', 'F', null, null, null, null, false]];
-    const out = makePatientEncoder(crypto.encoderKeys())('commit', rowsLong).rows.split('\t');
-    expect(unhex(out[5])).toEqual(crypto.nameIndex(long, 'Zoé', '1985-07-14'));
-    expect(unhex(out[13])).toEqual(crypto.digest(['P1', null, long, 'Zoé', '1985-07-14', 'F', null, null, null, null, false]));
+    const out = makePatientEncoder(crypto.encoderKeys())('commit', rowsLong, PREFIX).rows.split('\t');
+    expect(unhex(out[6])).toEqual(crypto.nameIndex(long, 'Zoé', '1985-07-14'));
+    expect(unhex(out[14])).toEqual(crypto.digest(['P1', null, long, 'Zoé', '1985-07-14', 'F', null, null, null, null, false]));
     const medium: PatientTuple[] = [[2, 'P2', null, '😀'.repeat(500), 'Ève', '1985-07-14', 'F', null, null, null, null, true]];
-    const out2 = makePatientEncoder(crypto.encoderKeys())('commit', medium).rows.split('\t');
-    expect(unhex(out2[5])).toEqual(crypto.nameIndex('😀'.repeat(500), 'Ève', '1985-07-14'));
-    expect(unhex(out2[13])).toEqual(crypto.digest(['P2', null, '😀'.repeat(500), 'Ève', '1985-07-14', 'F', null, null, null, null, true]));
+    const out2 = makePatientEncoder(crypto.encoderKeys())('commit', medium, PREFIX).rows.split('\t');
+    expect(unhex(out2[6])).toEqual(crypto.nameIndex('😀'.repeat(500), 'Ève', '1985-07-14'));
+    expect(unhex(out2[14])).toEqual(crypto.digest(['P2', null, '😀'.repeat(500), 'Ève', '1985-07-14', 'F', null, null, null, null, true]));
   });
 });

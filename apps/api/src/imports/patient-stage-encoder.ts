@@ -19,8 +19,8 @@ export const patientTuple = (line: number, p: PatientRow): PatientTuple => [
 ];
 
 /**
- * 'dry': lines of imp_keys (line, id, key, digest); 'commit': lines of imp_rows (encrypted
- * identity, blind indexes, digest); 'stage': both, from one computation (the dry run prepares the
+ * 'dry': lines of imp_keys (line, patient id, key, digest); 'commit': lines of imp_rows (row id,
+ * encrypted identity, blind indexes, digest); 'stage': both, from one computation (the dry run prepares the
  * commit's rows, see import-stage.ts).
  */
 export type EncodeMode = 'dry' | 'commit' | 'stage';
@@ -28,7 +28,8 @@ export interface Encoded {
   keys: string;
   rows: string;
 }
-export type Encode = (mode: EncodeMode, rows: PatientTuple[]) => Encoded;
+/** idPrefix: the first 24 characters of the rows' ids (orderedIdPrefix), the file line completes them. */
+export type Encode = (mode: EncodeMode, rows: PatientTuple[], idPrefix: string) => Encoded;
 
 /**
  * The per-row cryptography of a patient import, as COPY text: the same computations as
@@ -76,7 +77,7 @@ export function makePatientEncoder(keys: EncoderKeys): Encode {
     return f;
   };
   const keyId = text(keys.keyId);
-  return (mode, rows) => {
+  return (mode, rows, idPrefix) => {
     const ivs = mode === 'dry' ? null : c.randomBytes(12 * rows.length);
     const ivsHex = ivs ? ivs.toString('hex') : '';
     let outKeys = '';
@@ -94,19 +95,34 @@ export function makePatientEncoder(keys: EncoderKeys): Encode {
       const blob = ivsHex.slice(i * 24, i * 24 + 24) + cipher.getAuthTag().toString('hex') + body;
       const nirIdx = nir ? `\\\\x${hmacHex(`nir${SEP}${nir}`)}` : '\\N';
       const nameIdx = hmacHex(`name${SEP}${fold(last)}${SEP}${fold(first)}${SEP}${birth}`);
-      outRows += `${line}\t${extText}\t\\\\x${blob}\t${keyId}\t${nirIdx}\t\\\\x${nameIdx}\t${birth}\t${sex}\t${text(rpps)}\t${text(from)}\t${text(to)}\t${text(note)}\t${opposed ? 't' : 'f'}\t\\\\x${digest}\n`;
+      outRows += `${line}\t${idPrefix}${line.toString(16).padStart(12, '0')}\t${extText}\t\\\\x${blob}\t${keyId}\t${nirIdx}\t\\\\x${nameIdx}\t${birth}\t${sex}\t${text(rpps)}\t${text(from)}\t${text(to)}\t${text(note)}\t${opposed ? 't' : 'f'}\t\\\\x${digest}\n`;
     }
     return { keys: outKeys, rows: outRows };
   };
 }
 
+// The COPY text goes back as UTF-8 bytes in transferred buffers (not pooled: allocUnsafeSlow), not
+// as strings: cloning ~100 KB strings between threads cost more than encoding them here.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const encode = (${makePatientEncoder.toString()})(workerData);
+const bytes = (s) => { const b = Buffer.allocUnsafeSlow(Buffer.byteLength(s)); b.write(s); return b; };
 parentPort.on('message', (m) => {
-  try { parentPort.postMessage({ id: m.id, out: encode(m.mode, m.rows) }); }
-  catch (e) { parentPort.postMessage({ id: m.id, error: String(e && e.message || e) }); }
+  try {
+    const out = encode(m.mode, m.rows, m.idPrefix);
+    const keys = bytes(out.keys);
+    const rows = bytes(out.rows);
+    parentPort.postMessage({ id: m.id, keys, rows }, [keys.buffer, rows.buffer]);
+  } catch (e) { parentPort.postMessage({ id: m.id, error: String(e && e.message || e) }); }
 });`;
+
+/** One batch's COPY text, as bytes. */
+export interface EncodedBytes {
+  keys: Buffer;
+  rows: Buffer;
+}
+
+const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
 /**
  * Encoding threads by default: one, while the dry run is the step that encrypts (import-stage.ts):
@@ -116,9 +132,6 @@ parentPort.on('message', (m) => {
  */
 export const DEFAULT_ENCODER_THREADS = 1;
 
-const join = (a: Encoded, b: Encoded): Encoded => ({ keys: a.keys + b.keys, rows: a.rows + b.rows });
-const EMPTY: Encoded = { keys: '', rows: '' };
-
 /**
  * Encodes batches of rows in order, on `threads` worker threads (0: on the calling thread).
  * At most two batches per thread are in flight, so memory stays bounded whatever the file size.
@@ -126,8 +139,8 @@ const EMPTY: Encoded = { keys: '', rows: '' };
 export class PatientStageEncoder {
   private readonly workers: Worker[] = [];
   private readonly inline: Encode | null;
-  private readonly waiting = new Map<number, { resolve: (s: Encoded) => void; reject: (e: Error) => void }>();
-  private readonly inFlight: Promise<Encoded>[] = [];
+  private readonly waiting = new Map<number, { resolve: (s: EncodedBytes) => void; reject: (e: Error) => void }>();
+  private readonly inFlight: Promise<EncodedBytes>[] = [];
   private next = 0;
   private failure: Error | null = null;
 
@@ -135,15 +148,16 @@ export class PatientStageEncoder {
     keys: EncoderKeys,
     private readonly mode: EncodeMode,
     threads: number,
+    private readonly idPrefix: string,
   ) {
     this.inline = threads > 0 ? null : makePatientEncoder(keys);
     for (let i = 0; i < threads; i++) {
       const w = new Worker(WORKER_SOURCE, { eval: true, workerData: keys, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 } });
-      w.on('message', (m: { id: number; out?: Encoded; error?: string }) => {
+      w.on('message', (m: { id: number; keys?: Uint8Array; rows?: Uint8Array; error?: string }) => {
         const p = this.waiting.get(m.id);
         this.waiting.delete(m.id);
         if (m.error !== undefined) p?.reject(new Error(m.error));
-        else p?.resolve(m.out!);
+        else p?.resolve({ keys: asBuffer(m.keys!), rows: asBuffer(m.rows!) });
       });
       w.on('error', (e) => this.fail(e));
       w.unref();
@@ -161,25 +175,28 @@ export class PatientStageEncoder {
    * Queues one batch; resolves with the COPY text of the oldest batches now complete (in file
    * order), waiting when too many batches are in flight.
    */
-  async push(rows: PatientTuple[]): Promise<Encoded> {
-    if (this.inline) return this.inline(this.mode, rows);
+  async push(rows: PatientTuple[]): Promise<EncodedBytes[]> {
+    if (this.inline) {
+      const out = this.inline(this.mode, rows, this.idPrefix);
+      return [{ keys: Buffer.from(out.keys), rows: Buffer.from(out.rows) }];
+    }
     if (this.failure) throw this.failure;
     const id = this.next++;
     const w = this.workers[id % this.workers.length];
-    const p = new Promise<Encoded>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    const p = new Promise<EncodedBytes>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
     p.catch(() => undefined);
     this.inFlight.push(p);
-    w.postMessage({ id, mode: this.mode, rows });
-    let out = EMPTY;
-    while (this.inFlight.length > 2 * this.workers.length) out = join(out, await this.inFlight.shift()!);
-    return out;
+    w.postMessage({ id, mode: this.mode, rows, idPrefix: this.idPrefix });
+    const done: EncodedBytes[] = [];
+    while (this.inFlight.length > 2 * this.workers.length) done.push(await this.inFlight.shift()!);
+    return done;
   }
 
   /** The remaining batches, in order. */
-  async drain(): Promise<Encoded> {
-    let out = EMPTY;
-    while (this.inFlight.length) out = join(out, await this.inFlight.shift()!);
-    return out;
+  async drain(): Promise<EncodedBytes[]> {
+    const done: EncodedBytes[] = [];
+    while (this.inFlight.length) done.push(await this.inFlight.shift()!);
+    return done;
   }
 
   async close(): Promise<void> {

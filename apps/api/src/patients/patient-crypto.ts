@@ -31,6 +31,11 @@ export class PatientCrypto {
     return { keyId: this.keyId, key: this.current, indexKey: this.cfg.indexKey };
   }
 
+  /** Every decryption key, for the export's formatting thread (exports/patients-csv-lines.ts, same process). */
+  decoderKeys(): { id: string; key: Buffer }[] {
+    return [...this.byId].map(([id, key]) => ({ id, key }));
+  }
+
   /**
    * MAC of the rows a dry run prepares for its commit (imports/import-stage.ts). Its key is derived
    * from the index key and the current encryption key (id and bytes): a staged file sealed before a
