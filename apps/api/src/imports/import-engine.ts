@@ -5,7 +5,7 @@ import { type ImportKind, type Mapping, COLUMNS, resolveMapping } from './column
 import { CopyWriter, copyBytea, copyText, copyTextArray } from './copy';
 import { RowChecker, type RowIssue, type CriterionRow, type EncounterRow, type PatientRow } from './rows';
 import { discardStage, readingOf, StageWriter, streamStage, usableStage, type StageContext, type StagePaths } from './import-stage';
-import { DEFAULT_ENCODER_THREADS, PatientStageEncoder, patientTuple, type EncodeMode, type EncodedBytes, type PatientTuple } from './patient-stage-encoder';
+import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER, DEFAULT_ENCODER_THREADS, PatientStageEncoder, patientTuple, type EncodeMode, type EncodedBytes, type PatientTuple } from './patient-stage-encoder';
 import { FileProblem, openSource, type Source, type SourceOptions, type UploadScan } from './source';
 
 /** Errors kept in the report (the faulty-rows CSV holds the same rows); beyond, only counted. */
@@ -356,22 +356,26 @@ async function loadStaged(em: EntityManager, input: EngineInput): Promise<{ read
   const reading = readingOf(input.source.format, input.source.encoding, input.source.delimiter, input.profile);
   const m = await usableStage(input.stage, stageContext(input, reading));
   if (!m) return null;
-  const copy = await CopyWriter.open(em, 'COPY imp_rows FROM STDIN');
-  let done = 0;
+  const copy = await CopyWriter.open(em, 'COPY imp_rows FROM STDIN WITH (FORMAT binary)');
   let sealed: boolean;
   try {
-    sealed = await streamStage(input.stage, m, input.crypto, async (text, lines) => {
-      done += lines;
+    await copy.bytes(COPY_BINARY_HEADER);
+    let reported = 0;
+    sealed = await streamStage(input.stage, m, input.crypto, async (chunk, done) => {
       if (input.failAfterRows !== undefined && done > input.failAfterRows) throw new Error('interruption simulée du worker');
-      await copy.text(text);
-      if (Math.floor(done / 20_000) !== Math.floor((done - lines) / 20_000)) await input.onProgress?.(Math.min(done, m.read));
+      await copy.bytes(chunk);
+      if (done - reported >= 20_000) {
+        reported = done;
+        await input.onProgress?.(done);
+      }
     });
+    await copy.bytes(COPY_BINARY_TRAILER);
     await copy.end();
   } catch (e) {
     copy.abort(e as Error);
     throw e;
   }
-  if (sealed && done === m.staged) return { read: m.read, staged: m.staged };
+  if (sealed) return { read: m.read, staged: m.staged };
   // Altered on disk: nothing of it is kept, the commit reads the upload again.
   await em.query('TRUNCATE imp_rows');
   await discardStage(input.stage);
@@ -382,10 +386,11 @@ async function loadStaged(em: EntityManager, input: EngineInput): Promise<{ read
 async function stageFromFile(em: EntityManager, input: EngineInput): Promise<{ read: number; staged: number }> {
   const sql = SQL[input.kind];
   const pass = await openPass(input);
-  const copy = await CopyWriter.open(em, 'COPY imp_rows FROM STDIN');
   const enc = patientEncoder(input, 'commit', null);
+  const copy = await CopyWriter.open(em, enc ? 'COPY imp_rows FROM STDIN WITH (FORMAT binary)' : 'COPY imp_rows FROM STDIN');
   let staged = 0;
   try {
+    if (enc) await copy.bytes(COPY_BINARY_HEADER);
     for await (const { line, row } of pass.rows) {
       if (input.failAfterRows !== undefined && pass.read() > input.failAfterRows) throw new Error('interruption simulée du worker');
       if (pass.checker.errors.length) {
@@ -401,7 +406,10 @@ async function stageFromFile(em: EntityManager, input: EngineInput): Promise<{ r
       }
       if (pass.read() % 20_000 === 0) await input.onProgress?.(pass.read());
     }
-    await enc?.finish(copy);
+    if (enc) {
+      await enc.finish(copy);
+      await copy.bytes(COPY_BINARY_TRAILER);
+    }
     await copy.end();
   } catch (e) {
     copy.abort(e as Error);

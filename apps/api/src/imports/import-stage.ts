@@ -5,7 +5,7 @@ import { finished } from 'node:stream/promises';
 import type { PatientCrypto } from '../patients/patient-crypto';
 
 /**
- * The patient rows a successful dry run prepared for its commit: the imp_rows COPY text (NIR and
+ * The patient rows a successful dry run prepared for its commit: imp_rows COPY BINARY tuples (NIR and
  * names already encrypted, blind indexes and digests computed) in a file beside the upload, and a
  * manifest of what they were checked against. The commit streams the file into its staging table
  * instead of parsing, checking and encrypting the upload a second time; it falls back to that full
@@ -33,8 +33,8 @@ export interface StageContext {
 }
 
 interface Manifest {
-  /** 2: rows with their id (1 never reached a release) */
-  v: 2;
+  /** 3: COPY BINARY tuples with their row id (1 and 2 never reached a release) */
+  v: 3;
   tenantId: string;
   importId: string;
   reading: string;
@@ -42,6 +42,7 @@ interface Manifest {
   rpps: string[];
   read: number;
   staged: number;
+  bytes: number;
 }
 
 const sealOf = (mac: Hmac, m: Manifest) => mac.update('\u001e').update(JSON.stringify(m)).digest();
@@ -54,6 +55,7 @@ export class StageWriter {
   private readonly mac: Hmac;
   private readonly out: WriteStream;
   private failed: Error | null = null;
+  private bytes = 0;
 
   constructor(
     private readonly paths: StagePaths,
@@ -68,13 +70,14 @@ export class StageWriter {
     if (this.failed) throw this.failed;
     if (!chunk.length) return;
     this.mac.update(chunk);
+    this.bytes += chunk.length;
     if (!this.out.write(chunk)) await new Promise<void>((r) => this.out.once('drain', () => r()));
   }
 
   async seal(ctx: StageContext, read: number, staged: number): Promise<void> {
     this.out.end();
     await finished(this.out);
-    const m: Manifest = { v: 2, tenantId: ctx.tenantId, importId: ctx.importId, reading: ctx.reading, today: ctx.today, rpps: [...ctx.rpps].sort(), read, staged };
+    const m: Manifest = { v: 3, tenantId: ctx.tenantId, importId: ctx.importId, reading: ctx.reading, today: ctx.today, rpps: [...ctx.rpps].sort(), read, staged, bytes: this.bytes };
     await writeFile(this.paths.stageManifest, JSON.stringify({ ...m, seal: sealOf(this.mac, m).toString('hex') }));
   }
 
@@ -98,35 +101,30 @@ export async function usableStage(paths: StagePaths, ctx: StageContext): Promise
     return null;
   }
   const ok =
-    m.v === 2 && m.tenantId === ctx.tenantId && m.importId === ctx.importId && m.reading === ctx.reading && typeof m.today === 'string' &&
+    m.v === 3 && Number.isInteger(m.bytes) && m.tenantId === ctx.tenantId && m.importId === ctx.importId && m.reading === ctx.reading && typeof m.today === 'string' &&
     ctx.today >= m.today && Array.isArray(m.rpps) && m.rpps.every((r) => ctx.rpps.has(r)) && typeof m.seal === 'string';
   return ok ? m : null;
 }
 
 /**
- * Streams the staged file to `sink` chunk by chunk (whole lines) and tells whether its seal
- * verified; the caller must not use what it wrote when it did not.
+ * Streams the staged file (COPY BINARY tuples) to `sink` chunk by chunk, with the rows done so far
+ * (estimated from the bytes, for progress), and tells whether its seal verified; the caller must
+ * not use what it wrote when it did not.
  */
 export async function streamStage(
   paths: StagePaths,
   m: Manifest & { seal: string },
   crypto: PatientCrypto,
-  sink: (text: string, lines: number) => Promise<void>,
+  sink: (chunk: Buffer, rowsDone: number) => Promise<void>,
 ): Promise<boolean> {
   const mac = crypto.stageMac();
-  let rest = '';
-  const decoder = new TextDecoder('utf-8');
-  for await (const chunk of createReadStream(paths.stage, { highWaterMark: 32 * 1024 }) as AsyncIterable<Buffer>) {
+  let bytes = 0;
+  for await (const chunk of createReadStream(paths.stage, { highWaterMark: 64 * 1024 }) as AsyncIterable<Buffer>) {
     mac.update(chunk);
-    const text = rest + decoder.decode(chunk, { stream: true });
-    const cut = text.lastIndexOf('\n') + 1;
-    rest = text.slice(cut);
-    let lines = 0;
-    for (let i = text.indexOf('\n'); i >= 0 && i < cut; i = text.indexOf('\n', i + 1)) lines++;
-    if (cut) await sink(text.slice(0, cut), lines);
+    bytes += chunk.length;
+    await sink(chunk, m.bytes ? Math.floor((m.staged * Math.min(bytes, m.bytes)) / m.bytes) : m.staged);
   }
-  rest += decoder.decode();
-  if (rest) return false;
+  if (bytes !== m.bytes) return false;
   const { seal, ...core } = m;
   const expected = sealOf(mac, core);
   const got = Buffer.from(seal, 'hex');

@@ -19,20 +19,22 @@ export const patientTuple = (line: number, p: PatientRow): PatientTuple => [
 ];
 
 /**
- * 'dry': lines of imp_keys (line, patient id, key, digest); 'commit': lines of imp_rows (row id,
+ * 'dry': lines of imp_keys (line, patient id, key, digest); 'commit': tuples of imp_rows (row id,
  * encrypted identity, blind indexes, digest); 'stage': both, from one computation (the dry run prepares the
  * commit's rows, see import-stage.ts).
  */
 export type EncodeMode = 'dry' | 'commit' | 'stage';
 export interface Encoded {
+  /** imp_keys, COPY text */
   keys: string;
-  rows: string;
+  /** imp_rows, COPY BINARY tuples */
+  rows: Buffer;
 }
 /** idPrefix: the first 24 characters of the rows' ids (orderedIdPrefix), the file line completes them. */
 export type Encode = (mode: EncodeMode, rows: PatientTuple[], idPrefix: string) => Encoded;
 
 /**
- * The per-row cryptography of a patient import, as COPY text: the same computations as
+ * The per-row cryptography of a patient import, as COPY data: the same computations as
  * PatientCrypto (digest, AES-256-GCM identity blob, NIR and name blind indexes; checked equal in
  * patient-stage-encoder.spec.ts). Self-contained (no closure, only `require`) so that its source
  * also runs as a worker thread's code. IVs are drawn once per batch (12 random bytes per row).
@@ -76,33 +78,93 @@ export function makePatientEncoder(keys: EncoderKeys): Encode {
     }
     return f;
   };
-  const keyId = text(keys.keyId);
+  // imp_rows lines as COPY BINARY tuples (header and trailer: COPY_BINARY_HEADER/TRAILER): raw
+  // bytes instead of hex for the blob and the indexes, days instead of date text, so the file is a
+  // third smaller and PostgreSQL loads it about twice as fast as the same rows in text.
+  const EPOCH_2000 = Date.UTC(2000, 0, 1);
+  const days = (iso: string) => (Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10)) - EPOCH_2000) / 86_400_000;
+  let buf = Buffer.allocUnsafeSlow(0);
+  let pos = 0;
+  const room = (n: number) => {
+    if (pos + n <= buf.length) return;
+    const next = Buffer.allocUnsafeSlow(Math.max(2 * buf.length, pos + n, 64 * 1024));
+    buf.copy(next, 0, 0, pos);
+    buf = next;
+  };
+  const i32 = (v: number) => {
+    buf.writeInt32BE(v, pos);
+    pos += 4;
+  };
+  const bin = (v: string | null) => {
+    if (v === null) return i32(-1);
+    const n = buf.write(v, pos + 4, 'utf8');
+    i32(n);
+    pos += n;
+  };
+  const hexField = (hex: string) => {
+    i32(hex.length / 2);
+    pos += buf.write(hex, pos, 'hex');
+  };
+  const date = (iso: string | null) => {
+    if (iso === null) return i32(-1);
+    i32(4);
+    i32(days(iso));
+  };
   return (mode, rows, idPrefix) => {
     const ivs = mode === 'dry' ? null : c.randomBytes(12 * rows.length);
-    const ivsHex = ivs ? ivs.toString('hex') : '';
+    const idHead = Buffer.from(idPrefix.replace(/-/g, ''), 'hex');
     let outKeys = '';
-    let outRows = '';
+    buf = Buffer.allocUnsafeSlow(mode === 'dry' ? 0 : rows.length * 360);
+    pos = 0;
     for (let i = 0; i < rows.length; i++) {
       const [line, ext, nir, last, first, birth, sex, rpps, from, to, note, opposed] = rows[i];
       const digest = hmacHex(ext + SEP + (nir ?? '') + SEP + last + SEP + first + SEP + birth + SEP + sex + SEP + (rpps ?? '') + SEP + (from ?? '') + SEP + (to ?? '') + SEP + (note ?? '') + SEP + String(opposed)).slice(0, 32);
-      const extText = text(ext);
-      if (mode !== 'commit') outKeys += `${line}\t${extText}\t\t\\\\x${digest}\n`;
+      if (mode !== 'commit') outKeys += `${line}\t${text(ext)}\t\t\\\\x${digest}\n`;
       if (mode === 'dry') continue;
       const cipher = c.createCipheriv('aes-256-gcm', keys.key, ivs!.subarray(i * 12, i * 12 + 12));
-      const body = cipher.update(`${nir ?? ''}${SEP}${last}${SEP}${first}`, 'utf8').toString('hex');
+      const body = cipher.update(`${nir ?? ''}${SEP}${last}${SEP}${first}`, 'utf8');
       cipher.final();
-      // blob = iv ‖ tag ‖ ciphertext, written as hex directly (no Buffer.concat).
-      const blob = ivsHex.slice(i * 24, i * 24 + 24) + cipher.getAuthTag().toString('hex') + body;
-      const nirIdx = nir ? `\\\\x${hmacHex(`nir${SEP}${nir}`)}` : '\\N';
-      const nameIdx = hmacHex(`name${SEP}${fold(last)}${SEP}${fold(first)}${SEP}${birth}`);
-      outRows += `${line}\t${idPrefix}${line.toString(16).padStart(12, '0')}\t${extText}\t\\\\x${blob}\t${keyId}\t${nirIdx}\t\\\\x${nameIdx}\t${birth}\t${sex}\t${text(rpps)}\t${text(from)}\t${text(to)}\t${text(note)}\t${opposed ? 't' : 'f'}\t\\\\x${digest}\n`;
+      // Identifiers are at most 64 + 2 × 100 characters (rows.ts): 3 bytes each at most in UTF-8.
+      room(1024 + 3 * (ext.length + last.length + first.length));
+      buf.writeInt16BE(15, pos);
+      pos += 2;
+      i32(4);
+      i32(line);
+      // id: the prefix's 10 bytes, then the line on 6 bytes (as the text form `${idPrefix}${line as 12 hex digits}`)
+      i32(16);
+      idHead.copy(buf, pos);
+      buf.writeUIntBE(line, pos + 10, 6);
+      pos += 16;
+      bin(ext);
+      // blob = iv ‖ tag ‖ ciphertext, copied into place (no Buffer.concat).
+      i32(28 + body.length);
+      pos += ivs!.copy(buf, pos, i * 12, i * 12 + 12);
+      pos += cipher.getAuthTag().copy(buf, pos);
+      pos += body.copy(buf, pos);
+      bin(keys.keyId);
+      if (nir) hexField(hmacHex(`nir${SEP}${nir}`));
+      else i32(-1);
+      hexField(hmacHex(`name${SEP}${fold(last)}${SEP}${fold(first)}${SEP}${birth}`));
+      date(birth);
+      bin(sex);
+      bin(rpps);
+      date(from);
+      date(to);
+      date(note);
+      i32(1);
+      buf[pos++] = opposed ? 1 : 0;
+      hexField(digest);
     }
-    return { keys: outKeys, rows: outRows };
+    return { keys: outKeys, rows: buf.subarray(0, pos) };
   };
 }
 
-// The COPY text goes back as UTF-8 bytes in transferred buffers (not pooled: allocUnsafeSlow), not
-// as strings: cloning ~100 KB strings between threads cost more than encoding them here.
+/** COPY BINARY framing around the tuples of makePatientEncoder ('PGCOPY' signature, no flags, no extension; end: -1). */
+export const COPY_BINARY_HEADER = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]);
+export const COPY_BINARY_TRAILER = Buffer.from([0xff, 0xff]);
+
+// Results go back as bytes in transferred buffers (not pooled: allocUnsafeSlow), not as strings:
+// cloning ~100 KB strings between threads cost more than encoding them here.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const encode = (${makePatientEncoder.toString()})(workerData);
@@ -111,8 +173,7 @@ parentPort.on('message', (m) => {
   try {
     const out = encode(m.mode, m.rows, m.idPrefix);
     const keys = bytes(out.keys);
-    const rows = bytes(out.rows);
-    parentPort.postMessage({ id: m.id, keys, rows }, [keys.buffer, rows.buffer]);
+    parentPort.postMessage({ id: m.id, keys, rows: out.rows }, [keys.buffer, out.rows.buffer]);
   } catch (e) { parentPort.postMessage({ id: m.id, error: String(e && e.message || e) }); }
 });`;
 
@@ -178,7 +239,7 @@ export class PatientStageEncoder {
   async push(rows: PatientTuple[]): Promise<EncodedBytes[]> {
     if (this.inline) {
       const out = this.inline(this.mode, rows, this.idPrefix);
-      return [{ keys: Buffer.from(out.keys), rows: Buffer.from(out.rows) }];
+      return [{ keys: Buffer.from(out.keys), rows: out.rows }];
     }
     if (this.failure) throw this.failure;
     const id = this.next++;
