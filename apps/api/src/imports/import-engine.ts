@@ -148,15 +148,20 @@ const SQL: Record<ImportKind, KindSql> = {
 };
 
 const ENCODE_BATCH = 250;
+/**
+ * With an encoding thread, one batch in three is encoded on this thread: alone, the thread is the
+ * slower side (this one was about half idle in the dry run of the bench, 85 % busy with this share).
+ */
+const HERE_EVERY = 3;
 
 /**
  * Patient rows are encrypted and hashed in batches (one random draw for all the IVs of a batch, no
  * per-field arrays), on this thread or on worker threads while this one parses and checks the next
- * rows; the COPY text comes back in file order.
+ * rows; the COPY data (imp_keys text, imp_rows binary tuples) comes back in file order.
  */
 function patientEncoder(input: EngineInput, mode: EncodeMode, stage: StageWriter | null) {
   if (input.kind !== 'patients') return null;
-  const encoder = new PatientStageEncoder(input.crypto.encoderKeys(), mode, input.encoderThreads ?? DEFAULT_ENCODER_THREADS, orderedIdPrefix());
+  const encoder = new PatientStageEncoder(input.crypto.encoderKeys(), mode, input.encoderThreads ?? DEFAULT_ENCODER_THREADS, orderedIdPrefix(), HERE_EVERY);
   let batch: PatientTuple[] = [];
   const emit = async (done: EncodedBytes[], copy: CopyWriter) => {
     // Dry run: keys to its COPY, rows to the staged file; commit: rows to its COPY.

@@ -199,7 +199,7 @@ export const DEFAULT_ENCODER_THREADS = 1;
  */
 export class PatientStageEncoder {
   private readonly workers: Worker[] = [];
-  private readonly inline: Encode | null;
+  private readonly inline: Encode;
   private readonly waiting = new Map<number, { resolve: (s: EncodedBytes) => void; reject: (e: Error) => void }>();
   private readonly inFlight: Promise<EncodedBytes>[] = [];
   private next = 0;
@@ -210,8 +210,10 @@ export class PatientStageEncoder {
     private readonly mode: EncodeMode,
     threads: number,
     private readonly idPrefix: string,
+    /** With threads: one batch in this many is encoded here (0: none), the thread being the slower side. */
+    private readonly hereEvery = 0,
   ) {
-    this.inline = threads > 0 ? null : makePatientEncoder(keys);
+    this.inline = makePatientEncoder(keys);
     for (let i = 0; i < threads; i++) {
       const w = new Worker(WORKER_SOURCE, { eval: true, workerData: keys, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 } });
       w.on('message', (m: { id: number; keys?: Uint8Array; rows?: Uint8Array; error?: string }) => {
@@ -236,18 +238,25 @@ export class PatientStageEncoder {
    * Queues one batch; resolves with the COPY text of the oldest batches now complete (in file
    * order), waiting when too many batches are in flight.
    */
+  private here(rows: PatientTuple[]): EncodedBytes {
+    const out = this.inline(this.mode, rows, this.idPrefix);
+    return { keys: Buffer.from(out.keys), rows: out.rows };
+  }
+
   async push(rows: PatientTuple[]): Promise<EncodedBytes[]> {
-    if (this.inline) {
-      const out = this.inline(this.mode, rows, this.idPrefix);
-      return [{ keys: Buffer.from(out.keys), rows: out.rows }];
-    }
+    if (!this.workers.length) return [this.here(rows)];
     if (this.failure) throw this.failure;
     const id = this.next++;
-    const w = this.workers[id % this.workers.length];
-    const p = new Promise<EncodedBytes>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    let p: Promise<EncodedBytes>;
+    if (this.hereEvery && id % this.hereEvery === this.hereEvery - 1) {
+      p = Promise.resolve(this.here(rows));
+    } else {
+      const w = this.workers[id % this.workers.length];
+      p = new Promise<EncodedBytes>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+      w.postMessage({ id, mode: this.mode, rows, idPrefix: this.idPrefix });
+    }
     p.catch(() => undefined);
     this.inFlight.push(p);
-    w.postMessage({ id, mode: this.mode, rows, idPrefix: this.idPrefix });
     const done: EncodedBytes[] = [];
     while (this.inFlight.length > 2 * this.workers.length) done.push(await this.inFlight.shift()!);
     return done;
