@@ -12,8 +12,8 @@ const PREFIX = '0190a000-0000-7abc-8def-';
 describe('patient import encoder (worker threads)', () => {
   const crypto = new PatientCrypto(patientDataConfig({ PATIENT_DATA_KEYS: `k2:${key(9)},k1:${key(8)}`, PATIENT_INDEX_KEY: key(7), PATIENT_PSEUDONYM_KEY: key(6) }));
   const rows: PatientTuple[] = Array.from({ length: 50 }, (_, i) => [
-    i + 2, `P\\${i}\t`, i % 3 ? `18507751234${String(i).padStart(4, '0')}` : null, 'Lefèvre', 'Zoé', '1985-07-14', i % 2 ? 'M' : 'F',
-    i % 4 ? '10000000007' : null, i % 4 ? '2025-01-02' : null, null, '2026-05-03', i % 5 === 0,
+    i + 2, `P\\${i}\t`, i % 3 ? `18507751234${String(i).padStart(4, '0')}` : null, 'Lefèvre', 'Zoé', ['1985-07-14', '1900-03-01', '1899-12-31', '2000-02-29'][i % 4], i % 2 ? 'M' : 'F',
+    i % 4 ? '10000000007' : null, i % 4 ? ['2024-02-29', '2024-03-01', '2100-12-31'][i % 3] : null, null, '2026-05-03', i % 5 === 0,
   ]);
 
   /** COPY BINARY tuples → fields (null for NULL). */

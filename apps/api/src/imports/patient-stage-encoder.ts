@@ -81,8 +81,20 @@ export function makePatientEncoder(keys: EncoderKeys): Encode {
   // imp_rows lines as COPY BINARY tuples (header and trailer: COPY_BINARY_HEADER/TRAILER): raw
   // bytes instead of hex for the blob and the indexes, days instead of date text, so the file is a
   // third smaller and PostgreSQL loads it about twice as fast as the same rows in text.
-  const EPOCH_2000 = Date.UTC(2000, 0, 1);
-  const days = (iso: string) => (Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10)) - EPOCH_2000) / 86_400_000;
+  // Days since 2000-01-01 of an ISO date (proleptic Gregorian, as PostgreSQL), by integer
+  // arithmetic on the digits ("days from civil"): no Date object, no substrings.
+  const dg = (v: string, i: number) => v.charCodeAt(i) - 48;
+  const days = (iso: string) => {
+    let y = dg(iso, 0) * 1000 + dg(iso, 1) * 100 + dg(iso, 2) * 10 + dg(iso, 3);
+    const m = dg(iso, 5) * 10 + dg(iso, 6);
+    const d = dg(iso, 8) * 10 + dg(iso, 9);
+    if (m <= 2) y -= 1;
+    const era = Math.floor(y / 400);
+    const yoe = y - era * 400;
+    const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+    const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+    return era * 146_097 + doe - 730_425; // 730 425: 2000-01-01 counted from 0000-03-01
+  };
   let buf = Buffer.allocUnsafeSlow(0);
   let pos = 0;
   const room = (n: number) => {
