@@ -242,7 +242,11 @@ const stageContext = (input: EngineInput, reading: string): StageContext => ({
   tenantId: input.tenantId, importId: input.importId, reading, today: input.today, rpps: input.rpps,
 });
 
-/** Step 1 (dry run): reads and checks every row, classifies them against the database; writes nothing durable. */
+/**
+ * Step 1 (dry run): reads and checks every row, classifies them against the database; writes
+ * nothing to the database. Patient rows found valid are left encrypted beside the upload for the
+ * commit (import-stage.ts).
+ */
 export async function dryRun(em: EntityManager, input: EngineInput): Promise<DryRunResult> {
   const sql = SQL[input.kind];
   const phase = phaseClock('dry');
@@ -250,7 +254,7 @@ export async function dryRun(em: EntityManager, input: EngineInput): Promise<Dry
   await em.query(`CREATE TEMP TABLE imp_keys (line int, ext text, nkey text, digest bytea) ON COMMIT DROP`);
   const copy = await CopyWriter.open(em, 'COPY imp_keys FROM STDIN');
   // Patient rows: encrypted here once, for the commit to load as they are (import-stage.ts).
-  const stage = input.kind === 'patients' && input.stage ? new StageWriter(input.stage, input.crypto) : null;
+  const stage = input.kind === 'patients' && input.stage ? await StageWriter.open(input.stage, input.crypto) : null;
   const enc = patientEncoder(input, stage ? 'stage' : 'dry', stage);
   let staged = 0;
   try {

@@ -57,13 +57,19 @@ export class StageWriter {
   private failed: Error | null = null;
   private bytes = 0;
 
-  constructor(
+  private constructor(
     private readonly paths: StagePaths,
     crypto: PatientCrypto,
   ) {
     this.mac = crypto.stageMac();
     this.out = createWriteStream(paths.stage);
     this.out.on('error', (e) => (this.failed ??= e));
+  }
+
+  /** A new dry run: the manifest of an earlier one goes first, so no commit pairs it with these rows. */
+  static async open(paths: StagePaths, crypto: PatientCrypto): Promise<StageWriter> {
+    await rm(paths.stageManifest, { force: true });
+    return new StageWriter(paths, crypto);
   }
 
   async write(chunk: Buffer): Promise<void> {
