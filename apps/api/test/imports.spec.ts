@@ -1,9 +1,14 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import ExcelJS from 'exceljs';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { Client } from 'pg';
 import { asTenantId } from '@mtr/tenancy';
 import { TenantDb } from '../src/database/tenant-db';
+import { importPaths } from '../src/imports/import-storage';
+import { PatientCrypto } from '../src/patients/patient-crypto';
+import { PATIENT_DATA_CONFIG } from '../src/patients/patient-data.module';
+import type { PatientDataConfig } from '../src/patients/patient-data.config';
 import { ImportRunner } from '../src/imports/imports.runner';
 import { readForfaitInputs } from '../src/patients/patient-queries';
 import { adminClient } from './db';
@@ -309,6 +314,37 @@ describe('imports (issue #5)', () => {
     expect(await runner.commit(asTenantId(a), rep.id)).toBe('noop');
     expect(await countPatients()).toBe(before + 30);
     expect(await importsOf()).toBeGreaterThan(0);
+  });
+
+  it('the commit loads the rows its dry run encrypted; altered on disk, it reads the file again; a practitioner gone, it refuses', async () => {
+    const { storageDir } = worker.get<PatientDataConfig>(PATIENT_DATA_CONFIG);
+    const rows = Array.from({ length: 5 }, (_, i) => `S${i};;Étape${i};Zoé;01/01/1970;F;${gp2};01/01/2025;;;non`);
+    const rep = await dryRun(Buffer.from([HEADER, ...rows].join('\n')));
+    expect(rep.status).toBe('validated');
+    const paths = importPaths(storageDir, a, rep.id);
+    const staged = await readFile(paths.stage);
+    expect(JSON.parse(await readFile(paths.stageManifest, 'utf8'))).toMatchObject({ read: 5, staged: 5, bytes: staged.length });
+    expect(staged.includes('Étape')).toBe(false);
+    // One byte of the first encrypted identity changed (its IV: after the field count, the line, the
+    // id and « S0 »): the seal fails, the commit encrypts the upload again.
+    staged[2 + 8 + 20 + 6 + 4] ^= 1;
+    await writeFile(paths.stage, staged);
+    expect((await commit(rep.id)).status).toBe('committed');
+    await expect(stat(paths.stage)).rejects.toThrow();
+    await expect(stat(paths.stageManifest)).rejects.toThrow();
+    const db = worker.get(TenantDb);
+    const crypto = worker.get(PatientCrypto);
+    const got = await db.forTenant(asTenantId(a), (em) => em.query(`SELECT identity_enc, key_id FROM patients WHERE external_id LIKE 'S_' ORDER BY external_id`));
+    expect(got.map((r: { identity_enc: Buffer; key_id: string }) => crypto.decryptIdentity(r.identity_enc, r.key_id).lastName)).toEqual(['Étape0', 'Étape1', 'Étape2', 'Étape3', 'Étape4']);
+
+    const gp3 = nextRpps();
+    await admin.query(`INSERT INTO practitioners (tenant_id, rpps, last_name, first_name, profession, joined_on) VALUES ($1, $2, 'Médecin', 'Parti', 'medecin_generaliste', '2025-01-01')`, [a, gp3]);
+    const rep2 = await dryRun(Buffer.from([HEADER, `S9;;Départ;Léa;01/01/1970;F;${gp3};01/01/2025;;;non`].join('\n')));
+    expect(rep2.status).toBe('validated');
+    await admin.query('DELETE FROM practitioners WHERE tenant_id = $1 AND rpps = $2', [a, gp3]);
+    const refused = await commit(rep2.id);
+    expect(refused.status).toBe('failed');
+    expect(refused.failure).toMatch(/ne passe plus la vérification/);
   });
 
   it('exports: AM included list, French Excel CSV (CSV injection neutralised), FHIR NDJSON, pseudonymised evaluation extract', async () => {

@@ -113,7 +113,15 @@ async function main() {
   if (process.env.BENCH_THREADS !== undefined) runner.encoderThreads = Number(process.env.BENCH_THREADS);
   const tenant = asTenantId(tenantId);
   let peak = 0;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
+  let atPeak = '';
+  let phaseNow = 'start';
+  const mib = (n: number) => Math.round(n / 1024 / 1024);
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    if (m.rss <= peak) return;
+    peak = m.rss;
+    atPeak = `${phaseNow}: heap ${mib(m.heapUsed)}/${mib(m.heapTotal)} MiB, external ${mib(m.external)} MiB (array buffers ${mib(m.arrayBuffers)})`;
+  }, 25);
 
   const phases: Record<string, number> = {};
   engineTimings.sink = (phase, ms) => (phases[phase] = Math.round(ms));
@@ -122,23 +130,33 @@ async function main() {
   const stored = await storeUpload(createReadStream(file), importPaths(dir, tenantId, importId).source, 4 * 1024 ** 3);
   const uploadS = (performance.now() - t) / 1000;
   await admin.query(
-    `INSERT INTO imports (tenant_id, id, kind, status, filename, sha256, size_bytes, format, encoding, counts) VALUES ($1, $2, 'patients', 'uploaded', 'patients.csv', $3, $4, 'csv', 'utf-8', '{}')`,
-    [tenantId, importId, stored.sha256, stored.size],
+    `INSERT INTO imports (tenant_id, id, kind, status, filename, sha256, size_bytes, format, encoding, counts) VALUES ($1, $2, 'patients', 'uploaded', 'patients.csv', $3, $4, 'csv', 'utf-8', $5)`,
+    // counts.lines as the upload records it (ImportsService): the runner sizes its encoding threads on it.
+    [tenantId, importId, stored.sha256, stored.size, JSON.stringify({ lines: Math.max(0, stored.lines - 1) })],
   );
   t = performance.now();
   let cpu = process.cpuUsage();
+  const before = process.memoryUsage();
+  process.stdout.write(`before the dry run: RSS ${mib(before.rss)} MiB, heap ${mib(before.heapUsed)}/${mib(before.heapTotal)} MiB\n`);
+  phaseNow = 'dry run';
+  let elu = performance.eventLoopUtilization();
   await runner.validate(tenant, importId);
   const dryS = (performance.now() - t) / 1000;
+  const dryElu = performance.eventLoopUtilization(elu).utilization;
   const dryCpu = process.cpuUsage(cpu);
   const { rows: [v] } = await admin.query('SELECT status, counts FROM imports WHERE id = $1', [importId]);
   if (v.status !== 'validated') throw new Error(`dry run: ${v.status} ${JSON.stringify(v.counts)}`);
   t = performance.now();
   cpu = process.cpuUsage();
+  phaseNow = 'commit';
+  elu = performance.eventLoopUtilization();
   await runner.commit(tenant, importId);
   const commitS = (performance.now() - t) / 1000;
+  const commitElu = performance.eventLoopUtilization(elu).utilization;
   const commitCpu = process.cpuUsage(cpu);
   const cpuS = (u: NodeJS.CpuUsage) => ((u.user + u.system) / 1e6).toFixed(1);
-  process.stdout.write(`node CPU (all threads): dry run ${cpuS(dryCpu)} s, commit ${cpuS(commitCpu)} s\n`);
+  const pct = (x: number) => `${Math.round(x * 100)} %`;
+  process.stdout.write(`node CPU (all threads): dry run ${cpuS(dryCpu)} s, commit ${cpuS(commitCpu)} s; main thread busy ${pct(dryElu)} of the dry run, ${pct(commitElu)} of the commit\n`);
   const { rows: [c] } = await admin.query('SELECT status, counts FROM imports WHERE id = $1', [importId]);
   if (c.status !== 'committed' || c.counts.create !== ROWS) throw new Error(`commit: ${c.status} ${JSON.stringify(c.counts)}`);
   const value = Math.round(ROWS / (dryS + commitS));
@@ -147,6 +165,8 @@ async function main() {
   process.stdout.write(`phases (ms): ${JSON.stringify(phases)}\n`);
 
   const peakImportMiB = Math.round(peak / 1024 / 1024);
+  const atPeakImport = atPeak;
+  phaseNow = 'export';
   // Streamed export of the same rows (decryption included).
   const ability = defineAbilityFor({ id: randomUUID(), email: 'b@b', displayName: 'b', platformRole: null, memberships: [{ structureId: tenantId, role: 'coordinator', practitionerId: null }] });
   t = performance.now();
@@ -158,6 +178,7 @@ async function main() {
   if (lines !== ROWS + 1) throw new Error(`export: ${lines} lines`);
   process.stdout.write(`export patients.csv ${exportS.toFixed(2)} s, ${Math.round(ROWS / exportS)} rows/s (target 300000); peak RSS ${peakImportMiB} MiB after the import, ${Math.round(peak / 1024 / 1024)} MiB after the export\n`);
   clearInterval(sampler);
+  process.stdout.write(`at the import's peak RSS, ${atPeakImport}; at the overall peak, ${atPeak}\n`);
   await app.close();
   await admin.end();
   await rm(dir, { recursive: true, force: true });

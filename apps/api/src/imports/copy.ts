@@ -38,6 +38,13 @@ export class CopyWriter {
     if (this.buf.length >= 64 * 1024) await this.flush();
   }
 
+  /** Appends bytes already in COPY text format (whole lines). */
+  async bytes(chunk: Buffer): Promise<void> {
+    if (!chunk.length) return;
+    if (this.buf) await this.flush();
+    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+  }
+
   private async flush(): Promise<void> {
     const chunk = this.buf;
     this.buf = '';

@@ -4,7 +4,8 @@ import type { PatientCrypto } from '../patients/patient-crypto';
 import { type ImportKind, type Mapping, COLUMNS, resolveMapping } from './columns';
 import { CopyWriter, copyBytea, copyText, copyTextArray } from './copy';
 import { RowChecker, type RowIssue, type CriterionRow, type EncounterRow, type PatientRow } from './rows';
-import { DEFAULT_ENCODER_THREADS, PatientStageEncoder, patientTuple, type EncodeMode, type PatientTuple } from './patient-stage-encoder';
+import { discardStage, readingOf, StageWriter, streamStage, usableStage, type StageContext, type StagePaths } from './import-stage';
+import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER, DEFAULT_ENCODER_THREADS, PatientStageEncoder, patientTuple, type EncodeMode, type EncodedBytes, type PatientTuple } from './patient-stage-encoder';
 import { FileProblem, openSource, type Source, type SourceOptions, type UploadScan } from './source';
 
 /** Errors kept in the report (the faulty-rows CSV holds the same rows); beyond, only counted. */
@@ -44,6 +45,8 @@ export interface EngineInput {
   failAfterRows?: number;
   /** Threads encrypting and hashing patient rows (0: on this thread); see DEFAULT_ENCODER_THREADS. */
   encoderThreads?: number;
+  /** Patient imports: where the dry run leaves the commit's rows ready (import-stage.ts); none: the commit does it all. */
+  stage?: StagePaths;
 }
 
 type AnyRow = PatientRow | CriterionRow | EncounterRow;
@@ -65,8 +68,9 @@ interface KindSql {
   /** natural key (inside one patient) of a staged row, as SQL over the target table alias t */
   targetKey: string;
   stageKey: (r: AnyRow) => string;
-  digest: (c: PatientCrypto, r: AnyRow) => Buffer;
-  stageLine: (c: PatientCrypto, r: AnyRow, digest: Buffer) => string[];
+  /** Not for patients: their rows go through PatientStageEncoder (with the row id staged too). */
+  digest?: (c: PatientCrypto, r: AnyRow) => Buffer;
+  stageLine?: (c: PatientCrypto, r: AnyRow, digest: Buffer) => string[];
   conflict: string;
   /** same natural key between a target row x and a staged row s (p: the staged row's patient) */
   match: string;
@@ -76,28 +80,15 @@ interface KindSql {
   restoreColumns: string[];
 }
 
-const d = (s: string | null) => s;
 const iso = (col: string) => `to_char(${col}, 'YYYY-MM-DD')`;
 
 const SQL: Record<ImportKind, KindSql> = {
   patients: {
     table: 'patients',
-    stageColumns: `external_id text, identity_enc bytea, key_id text, nir_bidx bytea, name_bidx bytea, birth_date date, sex char(1),
+    stageColumns: `id uuid, external_id text, identity_enc bytea, key_id text, nir_bidx bytea, name_bidx bytea, birth_date date, sex char(1),
       mt_rpps char(11), mt_from date, mt_to date, info_note_date date, evaluation_opposed boolean`,
     targetKey: `''`,
     stageKey: () => '',
-    digest: (c, r) => {
-      const p = r as PatientRow;
-      return c.digest([p.externalId, p.nir, p.lastName, p.firstName, p.birthDate, p.sex, p.mtRpps, p.mtFrom, p.mtTo, p.infoNoteDate, p.evaluationOpposed]);
-    },
-    stageLine: (c, r) => {
-      const p = r as PatientRow;
-      return [
-        copyText(p.externalId), copyBytea(c.encryptIdentity(p)), copyText(c.keyId), copyBytea(p.nir ? c.nirIndex(p.nir) : null),
-        copyBytea(c.nameIndex(p.lastName, p.firstName, p.birthDate)), p.birthDate, p.sex, copyText(p.mtRpps), copyText(d(p.mtFrom)),
-        copyText(p.mtTo), copyText(p.infoNoteDate), p.evaluationOpposed ? 't' : 'f',
-      ];
-    },
     conflict: '(tenant_id, external_id)',
     match: 'x.external_id = s.external_id',
     insertColumns: 'external_id, identity_enc, key_id, nir_bidx, name_bidx, birth_date, sex, mt_rpps, mt_from, mt_to, info_note_date, evaluation_opposed',
@@ -156,31 +147,45 @@ const SQL: Record<ImportKind, KindSql> = {
   },
 };
 
-const ENCODE_BATCH = 500;
+const ENCODE_BATCH = 250;
+/**
+ * With an encoding thread, one batch in three is encoded on this thread: alone, the thread is the
+ * slower side (this one was about half idle in the dry run of the bench, 85 % busy with this share).
+ */
+const HERE_EVERY = 3;
 
 /**
  * Patient rows are encrypted and hashed in batches (one random draw for all the IVs of a batch, no
  * per-field arrays), on this thread or on worker threads while this one parses and checks the next
- * rows; the COPY text comes back in file order.
+ * rows; the COPY data (imp_keys text, imp_rows binary tuples) comes back in file order.
  */
-function patientEncoder(input: EngineInput, mode: EncodeMode) {
+function patientEncoder(input: EngineInput, mode: EncodeMode, stage: StageWriter | null) {
   if (input.kind !== 'patients') return null;
-  const encoder = new PatientStageEncoder(input.crypto.encoderKeys(), mode, input.encoderThreads ?? DEFAULT_ENCODER_THREADS);
+  const encoder = new PatientStageEncoder(input.crypto.encoderKeys(), mode, input.encoderThreads ?? DEFAULT_ENCODER_THREADS, orderedIdPrefix(), HERE_EVERY);
   let batch: PatientTuple[] = [];
+  const emit = async (done: EncodedBytes[], copy: CopyWriter) => {
+    // Dry run: keys to its COPY, rows to the staged file; commit: rows to its COPY.
+    for (const out of done) {
+      if (mode === 'commit') {
+        await copy.bytes(out.rows);
+        continue;
+      }
+      await copy.bytes(out.keys);
+      if (stage) await stage.write(out.rows);
+    }
+  };
   return {
     async add(line: number, row: PatientRow, copy: CopyWriter) {
       batch.push(patientTuple(line, row));
       if (batch.length < ENCODE_BATCH) return;
       const rows = batch;
       batch = [];
-      const out = await encoder.push(rows);
-      if (out) await copy.text(out);
+      await emit(await encoder.push(rows), copy);
     },
     async finish(copy: CopyWriter) {
-      if (batch.length) await copy.text(await encoder.push(batch));
+      if (batch.length) await emit(await encoder.push(batch), copy);
       batch = [];
-      const rest = await encoder.drain();
-      if (rest) await copy.text(rest);
+      await emit(await encoder.drain(), copy);
     },
     close: () => encoder.close(),
   };
@@ -233,19 +238,31 @@ async function openPass(input: EngineInput): Promise<Pass> {
   return { src, mapping: m.mapping, checker, rows: rows(), read: () => read };
 }
 
-/** Step 1 (dry run): reads and checks every row, classifies them against the database; writes nothing durable. */
+const stageContext = (input: EngineInput, reading: string): StageContext => ({
+  tenantId: input.tenantId, importId: input.importId, reading, today: input.today, rpps: input.rpps,
+});
+
+/**
+ * Step 1 (dry run): reads and checks every row, classifies them against the database; writes
+ * nothing to the database. Patient rows found valid are left encrypted beside the upload for the
+ * commit (import-stage.ts).
+ */
 export async function dryRun(em: EntityManager, input: EngineInput): Promise<DryRunResult> {
   const sql = SQL[input.kind];
   const phase = phaseClock('dry');
   const pass = await openPass(input);
   await em.query(`CREATE TEMP TABLE imp_keys (line int, ext text, nkey text, digest bytea) ON COMMIT DROP`);
   const copy = await CopyWriter.open(em, 'COPY imp_keys FROM STDIN');
-  const enc = patientEncoder(input, 'dry');
+  // Patient rows: encrypted here once, for the commit to load as they are (import-stage.ts).
+  const stage = input.kind === 'patients' && input.stage ? await StageWriter.open(input.stage, input.crypto) : null;
+  const enc = patientEncoder(input, stage ? 'stage' : 'dry', stage);
+  let staged = 0;
   try {
     for await (const { line, row } of pass.rows) {
       if (row) {
+        staged++;
         if (enc) await enc.add(line, row as PatientRow, copy);
-        else await copy.line([String(line), copyText(row.externalId), copyText(sql.stageKey(row)), copyBytea(sql.digest(input.crypto, row))]);
+        else await copy.line([String(line), copyText(row.externalId), copyText(sql.stageKey(row)), copyBytea(sql.digest!(input.crypto, row))]);
       }
       if (pass.read() % 20_000 === 0) await input.onProgress?.(pass.read());
     }
@@ -253,6 +270,7 @@ export async function dryRun(em: EntityManager, input: EngineInput): Promise<Dry
     await copy.end();
   } catch (e) {
     copy.abort(e as Error);
+    await stage?.discard();
     throw e;
   } finally {
     await enc?.close();
@@ -292,6 +310,10 @@ export async function dryRun(em: EntityManager, input: EngineInput): Promise<Dry
   }
   await em.query('DROP TABLE imp_keys');
   phase('classify');
+  if (stage) {
+    if (errors.length) await stage.discard();
+    else await stage.seal(stageContext(input, readingOf(input.source.format, pass.src.encoding, pass.src.delimiter, input.profile)), pass.read(), staged);
+  }
   errors.sort((a, b) => a.line - b.line);
   return {
     counts: {
@@ -335,22 +357,49 @@ export function orderedIdPrefix(now = Date.now()): string {
 }
 
 /**
- * Step 2 (commit), inside the caller's one transaction: re-reads and re-checks the file, stages
- * every row with COPY (identifiers encrypted), keeps the previous version of each changed row,
- * updates the changed rows and inserts the new ones. Any error throws and the transaction rolls back: all or nothing.
+ * The rows the dry run staged (import-stage.ts), loaded as they are when still valid for this
+ * commit; null when there are none or they cannot be trusted (then imp_rows is left empty).
  */
-export async function commitRows(em: EntityManager, input: EngineInput): Promise<{ created: number; updated: number; unchanged: number; read: number }> {
+async function loadStaged(em: EntityManager, input: EngineInput): Promise<{ read: number; staged: number } | null> {
+  if (input.kind !== 'patients' || !input.stage) return null;
+  const reading = readingOf(input.source.format, input.source.encoding, input.source.delimiter, input.profile);
+  const m = await usableStage(input.stage, stageContext(input, reading));
+  if (!m) return null;
+  const copy = await CopyWriter.open(em, 'COPY imp_rows FROM STDIN WITH (FORMAT binary)');
+  let sealed: boolean;
+  try {
+    await copy.bytes(COPY_BINARY_HEADER);
+    let reported = 0;
+    sealed = await streamStage(input.stage, m, input.crypto, async (chunk, done) => {
+      if (input.failAfterRows !== undefined && done > input.failAfterRows) throw new Error('interruption simulée du worker');
+      await copy.bytes(chunk);
+      if (done - reported >= 20_000) {
+        reported = done;
+        await input.onProgress?.(done);
+      }
+    });
+    await copy.bytes(COPY_BINARY_TRAILER);
+    await copy.end();
+  } catch (e) {
+    copy.abort(e as Error);
+    throw e;
+  }
+  if (sealed) return { read: m.read, staged: m.staged };
+  // Altered on disk: nothing of it is kept, the commit reads the upload again.
+  await em.query('TRUNCATE imp_rows');
+  await discardStage(input.stage);
+  return null;
+}
+
+/** Reads, checks and encodes the upload into imp_rows (no usable staged rows). */
+async function stageFromFile(em: EntityManager, input: EngineInput): Promise<{ read: number; staged: number }> {
   const sql = SQL[input.kind];
-  const phase = phaseClock('commit');
   const pass = await openPass(input);
-  const patientCol = input.kind === 'patients' ? '' : 'external_id text, ';
-  await em.query(
-    `CREATE TEMP TABLE imp_rows (line int, ${input.kind === 'patients' ? '' : patientCol}${sql.stageColumns}, digest bytea) ON COMMIT DROP`,
-  );
-  const copy = await CopyWriter.open(em, 'COPY imp_rows FROM STDIN');
-  const enc = patientEncoder(input, 'commit');
+  const enc = patientEncoder(input, 'commit', null);
+  const copy = await CopyWriter.open(em, enc ? 'COPY imp_rows FROM STDIN WITH (FORMAT binary)' : 'COPY imp_rows FROM STDIN');
   let staged = 0;
   try {
+    if (enc) await copy.bytes(COPY_BINARY_HEADER);
     for await (const { line, row } of pass.rows) {
       if (input.failAfterRows !== undefined && pass.read() > input.failAfterRows) throw new Error('interruption simulée du worker');
       if (pass.checker.errors.length) {
@@ -361,13 +410,15 @@ export async function commitRows(em: EntityManager, input: EngineInput): Promise
       staged++;
       if (enc) await enc.add(line, row as PatientRow, copy);
       else {
-        const digest = sql.digest(input.crypto, row);
-        const ext = input.kind === 'patients' ? [] : [copyText(row.externalId)];
-        await copy.line([String(line), ...ext, ...sql.stageLine(input.crypto, row, digest), copyBytea(digest)]);
+        const digest = sql.digest!(input.crypto, row);
+        await copy.line([String(line), copyText(row.externalId), ...sql.stageLine!(input.crypto, row, digest), copyBytea(digest)]);
       }
       if (pass.read() % 20_000 === 0) await input.onProgress?.(pass.read());
     }
-    await enc?.finish(copy);
+    if (enc) {
+      await enc.finish(copy);
+      await copy.bytes(COPY_BINARY_TRAILER);
+    }
     await copy.end();
   } catch (e) {
     copy.abort(e as Error);
@@ -375,7 +426,26 @@ export async function commitRows(em: EntityManager, input: EngineInput): Promise
   } finally {
     await enc?.close();
   }
-  phase('read+check+encrypt+copy');
+  return { read: pass.read(), staged };
+}
+
+/**
+ * Step 2 (commit), inside the caller's one transaction: stages every row with COPY (identifiers
+ * encrypted), from the rows the dry run prepared when they are still valid, else by re-reading and
+ * re-checking the file; keeps the previous version of each changed row,
+ * updates the changed rows and inserts the new ones. Any error throws and the transaction rolls back: all or nothing.
+ */
+export async function commitRows(em: EntityManager, input: EngineInput): Promise<{ created: number; updated: number; unchanged: number; read: number }> {
+  const sql = SQL[input.kind];
+  const phase = phaseClock('commit');
+  const patientCol = input.kind === 'patients' ? '' : 'external_id text, ';
+  await em.query(
+    `CREATE TEMP TABLE imp_rows (line int, ${input.kind === 'patients' ? '' : patientCol}${sql.stageColumns}, digest bytea) ON COMMIT DROP`,
+  );
+  const fromDryRun = await loadStaged(em, input);
+  phase(fromDryRun ? 'copy of the dry run rows' : 'no usable dry run rows');
+  const { read, staged } = fromDryRun ?? (await stageFromFile(em, input));
+  if (!fromDryRun) phase('read+check+encrypt+copy');
   const t = input.tenantId;
   const imp = input.importId;
   if (input.kind !== 'patients') {
@@ -388,6 +458,11 @@ export async function commitRows(em: EntityManager, input: EngineInput): Promise
   // One commit at a time per structure and kind: the plain INSERT below cannot race with another
   // import of the same rows (it would otherwise fail on the unique key and roll back).
   await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('mtr2-import:' || $1 || ':' || $2, 0))`, [t, input.kind]);
+  // A structure's first import (the million-row case): no row can already exist, the INSERT skips
+  // the per-row anti-join. Anything else writing these rows meanwhile fails on the unique key, and
+  // the whole commit rolls back.
+  const [{ any }] = await em.query(`SELECT EXISTS (SELECT 1 FROM ${sql.table} WHERE tenant_id = $1) AS any`, [t]);
+  const firstRows = !any;
   const from =
     input.kind === 'patients' ? 'FROM imp_rows s' : 'FROM imp_rows s JOIN patients p ON p.tenant_id = $1 AND p.external_id = s.external_id';
   const existing = `${from} JOIN ${sql.table} x ON x.tenant_id = $1 AND ${sql.match}`;
@@ -404,22 +479,24 @@ export async function commitRows(em: EntityManager, input: EngineInput): Promise
     [t, imp],
   );
   phase('update');
-  // Time-ordered ids (UUID v7 layout: commit time in ms, then random bits, then the file line) so
-  // the primary key index is appended to instead of being written at random places.
+  // Time-ordered ids (UUID v7 layout: time in ms, then random bits, then the file line) so the
+  // primary key index is appended to instead of being written at random places. Patient rows come
+  // with theirs (written by the encoder, at the dry run when staged then: no text work per row here).
   const idPrefix = orderedIdPrefix();
+  const newId = input.kind === 'patients' ? 's.id' : `($3 || lpad(to_hex(s.line), 12, '0'))::uuid`;
   const ins = await affected(
     em,
     `INSERT INTO ${sql.table} (tenant_id, id, ${sql.insertColumns}, digest, import_id)
-     SELECT $1, ($3 || lpad(to_hex(s.line), 12, '0'))::uuid, ${sql.selectColumns}, s.digest, $2 ${from}
-      WHERE NOT EXISTS (SELECT 1 FROM ${sql.table} x WHERE x.tenant_id = $1 AND ${sql.match})`,
-    [t, imp, idPrefix],
+     SELECT $1, ${newId}, ${sql.selectColumns}, s.digest, $2 ${from}
+      ${firstRows ? '' : `WHERE NOT EXISTS (SELECT 1 FROM ${sql.table} x WHERE x.tenant_id = $1 AND ${sql.match})`}`,
+    input.kind === 'patients' ? [t, imp] : [t, imp, idPrefix],
   );
   phase('insert');
   await em.query('DROP TABLE imp_rows');
-  await input.onProgress?.(pass.read());
+  await input.onProgress?.(read);
   const created = ins;
   const updated = upd;
-  return { created, updated, unchanged: staged - created - updated, read: pass.read() };
+  return { created, updated, unchanged: staged - created - updated, read };
 }
 
 /** Undoes one committed import: rows it created are deleted, rows it changed get their previous version back. */

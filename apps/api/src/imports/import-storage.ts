@@ -6,11 +6,16 @@ import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { UploadScan } from './source';
 
-/** Files of one import: the upload as received, and the faulty rows of its dry run. */
+/**
+ * Files of one import: the upload as received, the faulty rows of its dry run, and the rows the
+ * dry run prepared for the commit (import-stage.ts; removed once committed).
+ */
 export const importPaths = (dir: string, tenantId: string, importId: string) => ({
   dir: path.join(dir, tenantId),
   source: path.join(dir, tenantId, `${importId}.src`),
   errors: path.join(dir, tenantId, `${importId}.erreurs.csv`),
+  stage: path.join(dir, tenantId, `${importId}.stage`),
+  stageManifest: path.join(dir, tenantId, `${importId}.stage.json`),
 });
 
 export class TooLarge extends Error {}

@@ -11,6 +11,7 @@ import { PATIENT_DATA_CONFIG } from '../patients/patient-data.module';
 import type { PatientDataConfig } from '../patients/patient-data.config';
 import type { ImportKind, Mapping } from './columns';
 import { commitRows, CommitRefused, dryRun, type EngineInput } from './import-engine';
+import { discardStage } from './import-stage';
 import { importPaths } from './import-storage';
 import { importsConfig } from './imports.queue';
 import { DEFAULT_ENCODER_THREADS } from './patient-stage-encoder';
@@ -60,18 +61,21 @@ export class ImportRunner {
       profile = p?.mapping ?? {};
     }
     const total = step === 'commit' ? (imp.counts.read ?? null) : (imp.counts.lines ?? null);
+    const paths = importPaths(this.cfg.storageDir, tenantId, imp.id);
     return {
       kind: imp.kind,
       tenantId,
       importId: imp.id,
-      path: importPaths(this.cfg.storageDir, tenantId, imp.id).source,
+      path: paths.source,
+      stage: paths,
       scan: { format: imp.format, utf8Valid: imp.encoding !== 'windows-1252', bom: false },
       source: { format: imp.format, encoding: imp.encoding ?? undefined, delimiter: imp.delimiter ?? undefined },
       profile,
       rpps,
       today: todayParis(),
       crypto: this.crypto,
-      encoderThreads: this.encoderThreads ?? DEFAULT_ENCODER_THREADS,
+      // A thread takes tens of milliseconds to start: worth it for large files only.
+      encoderThreads: this.encoderThreads ?? ((imp.counts.lines ?? 0) > 20_000 ? DEFAULT_ENCODER_THREADS : 0),
       onProgress: progress ? (rowsDone) => progress({ step, rowsDone, rowsTotal: total }) : undefined,
     };
   }
@@ -155,7 +159,7 @@ export class ImportRunner {
     const failAfterRows = this.failNextCommitAfterRows;
     this.failNextCommitAfterRows = undefined;
     try {
-      return await this.db.forTenant(tenantId, async (em) => {
+      const r = await this.db.forTenant(tenantId, async (em): Promise<'done' | 'noop'> => {
         const imp = await this.load(em, importId, true);
         if (!imp || !['validated', 'committing'].includes(imp.status)) return 'noop';
         const [dup] = await em.query(`SELECT id FROM imports WHERE kind = $1 AND sha256 = $2 AND status = 'committed' AND id <> $3`, [imp.kind, imp.sha256, importId]);
@@ -168,6 +172,9 @@ export class ImportRunner {
         await this.audit.record(em, tenantId, { action: 'import.commit', resourceType: 'import', resourceId: importId, detail: { kind: imp.kind, sha256: imp.sha256, counts } });
         return 'done' as const;
       });
+      // Committed: the rows the dry run prepared are of no further use.
+      if (r === 'done') await discardStage(importPaths(this.cfg.storageDir, tenantId, importId)).catch(() => undefined);
+      return r;
     } catch (e) {
       if (e instanceof CommitRefused || e instanceof FileProblem) {
         await this.markFailed(tenantId, importId, e.detail);

@@ -37,7 +37,7 @@ export interface UploadScan {
 }
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
-const BATCH_ROWS = 2000;
+const BATCH_ROWS = 250;
 /** Typical double-encoding marks (UTF-8 bytes read as Windows-1252): Ã©, Ã¨, Â°… */
 const MOJIBAKE = /[ÃÂ][\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u02c6\u02dc]/;
 
@@ -121,7 +121,7 @@ function parseRow(s: string, i: number, d: number, final: boolean): RowParse {
 }
 
 async function openCsv(path: string, encoding: Encoding, forcedDelimiter?: string): Promise<Source> {
-  const stream = createReadStream(path, { highWaterMark: 256 * 1024 });
+  const stream = createReadStream(path, { highWaterMark: 32 * 1024 });
   const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const decoder = new TextDecoder(encoding, { fatal: encoding === 'utf-8', ignoreBOM: false });
   let text = '';

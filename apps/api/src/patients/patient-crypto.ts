@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, type Hmac } from 'node:crypto';
 import type { PatientDataConfig } from './patient-data.config';
 
 /** What is encrypted of a patient: the identifying fields only. */
@@ -29,6 +29,22 @@ export class PatientCrypto {
   /** Key material for the import's encoding threads (worker_threads of this same process, imports/patient-stage-encoder.ts). */
   encoderKeys(): { keyId: string; key: Buffer; indexKey: Buffer } {
     return { keyId: this.keyId, key: this.current, indexKey: this.cfg.indexKey };
+  }
+
+  /** Every decryption key, for the export's formatting thread (exports/patients-csv-lines.ts, same process). */
+  decoderKeys(): { id: string; key: Buffer }[] {
+    return [...this.byId].map(([id, key]) => ({ id, key }));
+  }
+
+  /**
+   * MAC of the rows a dry run prepares for its commit (imports/import-stage.ts). Its key is derived
+   * from the index key and the current encryption key (id and bytes): a staged file sealed before a
+   * key change no longer verifies, and the commit encrypts again. The derivation input holds the
+   * encryption key's bytes, so no imported row (digest, blind index) can reproduce it.
+   */
+  stageMac(): Hmac {
+    const key = createHmac('sha256', this.cfg.indexKey).update('mtr2-import-stage\u001e').update(this.keyId).update('\u001e').update(this.current).digest();
+    return createHmac('sha256', key);
   }
 
   encryptIdentity(p: PatientIdentity): Buffer {
