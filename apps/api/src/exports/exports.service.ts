@@ -40,16 +40,6 @@ export class ExportsService {
 
   private stream(tenantId: TenantId, kind: ExportKind, head: string, sql: string, params: unknown[], line: (r: Row) => string): Readable {
     const out = new PassThrough();
-    const wait = () =>
-      new Promise<void>((resolve) => {
-        const done = () => {
-          out.off('drain', done);
-          out.off('close', done);
-          resolve();
-        };
-        out.once('drain', done);
-        out.once('close', done);
-      });
     void this.db
       .forTenant(tenantId, async (em: EntityManager) => {
         await this.audit.record(em, tenantId, { action: 'patient.export', resourceType: 'patient', detail: { kind } });
@@ -60,7 +50,7 @@ export class ExportsService {
           if (!rows.length) break;
           let s = '';
           for (const r of rows) s += line(r);
-          if (!out.write(s)) await wait();
+          if (!out.write(s)) await ExportsService.writable(out);
           if (out.destroyed) throw new Error('client parti');
         }
         await em.query('CLOSE export_cursor');
