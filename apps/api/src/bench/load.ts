@@ -177,7 +177,7 @@ async function main() {
   process.stderr.write(`  ${STRUCTURES} × ${PATIENTS} patients, relevés et indicateurs générés en ${((Date.now() - tSeed) / 1000).toFixed(1)} s (non mesuré)\n`);
 
   const port = await freePort();
-  // BENCH_API_ARGS: extra node flags for the API process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  // BENCH_API_ARGS: extra node flags for the API process, e.g. `-r ./scripts/exit-on-sigterm.js --cpu-prof --cpu-prof-dir=/tmp/prof`.
   const apiArgs = (process.env.BENCH_API_ARGS ?? '').split(' ').filter(Boolean);
   const api: ChildProcess = spawn(process.execPath, [...apiArgs, path.join(__dirname, '../main.js')], {
     env: { ...process.env, PORT: String(port), LOG_LEVEL: 'error', DB_POOL_MAX: '20' },
