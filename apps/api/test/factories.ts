@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
+import { isValidRpps } from '@mtr/forfait-engine';
 import { hashPassword } from '../src/auth/passwords';
 import { generateTotpSecret, totpAt } from '../src/auth/totp';
 
@@ -17,19 +18,11 @@ export async function makeStructure(db: Client, overrides: Partial<{ name: strin
 }
 
 let rppsCounter = 2_000_000_000;
+/** A fresh RPPS number whose check digit is right (the engine's isValidRpps decides). */
 export function nextRpps(): string {
   for (;;) {
     const base = String(rppsCounter++);
-    for (let k = 0; k < 10; k++) {
-      const d = base + k;
-      let s = 0;
-      for (let i = 0; i < d.length; i++) {
-        let x = Number(d[d.length - 1 - i]);
-        if (i % 2) x = x * 2 > 9 ? x * 2 - 9 : x * 2;
-        s += x;
-      }
-      if (s % 10 === 0) return d;
-    }
+    for (let k = 0; k < 10; k++) if (isValidRpps(base + k)) return base + k;
   }
 }
 

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { isValidRpps } from '@mtr/forfait-engine';
 import { asTenantId } from '@mtr/tenancy';
 import { AuditTrailModule } from '../audit-trail/audit-trail.module';
 import { defineAbilityFor } from '../auth/abilities';
@@ -32,18 +33,10 @@ import { PatientDataModule } from '../patients/patient-data.module';
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const GPS = 20;
 
+/** Luhn-valid RPPS numbers for the bench's doctors. */
 function rpps(i: number): string {
   const base = String(1_000_000_000 + i * 7);
-  for (let k = 0; k < 10; k++) {
-    const d = base + k;
-    let s = 0;
-    for (let j = 0; j < 11; j++) {
-      let x = d.charCodeAt(10 - j) - 48;
-      if (j % 2) x = x * 2 > 9 ? x * 2 - 9 : x * 2;
-      s += x;
-    }
-    if (s % 10 === 0) return d;
-  }
+  for (let k = 0; k < 10; k++) if (isValidRpps(base + k)) return base + k;
   throw new Error('rpps');
 }
 
