@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, inject, it } from 'vitest';
-import { checkPage, DEMO_PASSWORD, launch, rppsWithKey, signIn, totp } from './browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { checkPage, DEMO_PASSWORD, pagePerTest, rppsWithKey, signIn, totp } from './browser';
 
 /**
  * Issue #8, groundwork: sign-in (TOTP step), navigation by role, structures, practitioners with
@@ -11,23 +11,8 @@ import { checkPage, DEMO_PASSWORD, launch, rppsWithKey, signIn, totp } from './b
  * database; axe-core (WCAG 2.1 A/AA) on every page visited, screenshots in test-output/e2e.
  */
 const { baseUrl, totpSecrets, structures } = inject('e2e');
-let browser: Browser;
 let page: Page;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  const context = await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-});
-afterEach(async () => {
-  await page?.context().close();
-});
+pagePerTest((p) => (page = p));
 
 const rows = (p: Page) => p.getByRole('table').locator('tbody tr');
 

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 
 export const SCREENSHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../test-output/e2e');
 export const DEMO_PASSWORD = 'Demo-MTR2-2026!';
@@ -14,6 +14,39 @@ export function launch(): Promise<Browser> {
   const args = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
   if (process.getuid?.() === 0) args.push('--no-sandbox');
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args, headless: true });
+}
+
+const CONTEXT = { locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 800 } };
+
+/**
+ * One Chromium per test file and a fresh French context and page per test, registered as vitest
+ * hooks; `onPage` receives each new page. `freshPage()` starts another session inside a test (a
+ * second user), closing the current one.
+ */
+export function pagePerTest(onPage: (page: Page) => void): { freshPage(): Promise<Page> } {
+  let browser: Browser | undefined;
+  let current: Page | undefined;
+  const freshPage = async () => {
+    await current?.context().close();
+    current = await (await browser!.newContext(CONTEXT)).newPage();
+    current.setDefaultTimeout(10_000);
+    onPage(current);
+    return current;
+  };
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    await freshPage();
+  });
+  afterEach(async () => {
+    await current?.context().close();
+    current = undefined;
+  });
+  return { freshPage };
 }
 
 /** RFC 6238 code of a base32 secret, as the demo users' authenticator app would show. */

@@ -1,6 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { checkPage, DEMO_PASSWORD, launch, signIn } from './browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { checkPage, DEMO_PASSWORD, pagePerTest, signIn } from './browser';
 
 /**
  * RULES §6 "financial simulations", issue #8 items 2–3: the ipso team runs the financial
@@ -9,23 +9,8 @@ import { checkPage, DEMO_PASSWORD, launch, signIn } from './browser';
  * exit notice page; axe-core (WCAG 2.1 A/AA) on every page, screenshots in test-output/e2e.
  */
 const { baseUrl, totpSecrets, structures } = inject('e2e');
-let browser: Browser;
 let page: Page;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  const context = await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-});
-afterEach(async () => {
-  await page?.context().close();
-});
+const session = pagePerTest((p) => (page = p));
 
 async function tokenOf(email: string): Promise<string> {
   const r = await fetch(`${baseUrl}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: DEMO_PASSWORD }) });
@@ -102,8 +87,7 @@ describe('financial simulation (RULES §6, issue #8 §2)', () => {
     await checkPage(page, '40-candidature-simulation');
 
     // The coordinator finds the stored simulation (date and author) and the exit notice page.
-    await page.context().close();
-    page = await (await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 800 } })).newPage();
+    await session.freshPage();
     await signIn(page, baseUrl, 'coord.causse@demo-mtr2.fr');
     await page.getByRole('link', { name: 'Simulation financière' }).click();
     await page.getByRole('heading', { level: 1, name: 'Simulation financière' }).waitFor();
