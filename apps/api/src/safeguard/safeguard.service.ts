@@ -27,6 +27,7 @@ import {
 import { frMonth } from '../pdf/french-format';
 import { SAFEGUARD_SOURCE, SAFEGUARD_TEMPLATE, statementModel } from './safeguard-statement.template';
 import type { SafeguardDetail, SafeguardMonthView, SafeguardSummary, TariffUsed } from './safeguard.schemas';
+import { frenchEngineIssue, frenchEngineMessage } from '../common/engine-messages';
 
 type Convention = StructureConvention & { entryDate: string };
 
@@ -39,7 +40,7 @@ function engineProblem(e: InputError): Problem {
     .map((i) => /no tariff for (?:majoration )?(\S+) on (\S+)/.exec(i.message))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => `${m[1]} au ${m[2]}`);
-  const errors = e.issues.map((i) => ({ field: i.path, code: 'calcul_impossible', detail: i.message }));
+  const errors = e.issues.map((i) => ({ field: i.path, code: 'calcul_impossible', detail: frenchEngineMessage(i.message) }));
   if (missing.length > 0)
     return new Problem(
       422,
@@ -47,7 +48,7 @@ function engineProblem(e: InputError): Problem {
       `Aucun tarif daté pour valoriser ${[...new Set(missing)].slice(0, 10).join(', ')} : l’équipe ipso doit l’ajouter à la table des tarifs (POST /reference-data/tariffs).`,
       { errors },
     );
-  return new Problem(422, 'calcul_impossible', `La clause de sauvegarde ne peut pas être calculée : ${e.message}`, { errors });
+  return new Problem(422, 'calcul_impossible', `La clause de sauvegarde ne peut pas être calculée : ${e.issues.map((i) => frenchEngineIssue(i)).join(' ; ')}`, { errors });
 }
 
 interface IssuedRow {

@@ -14,6 +14,7 @@ import { readForfaitInputs, ROLE_OF_PROFESSION } from '../patients/patient-queri
 import { loadActs, toTariffInput } from '../safeguard/safeguard-inputs';
 import type { TariffUsed } from '../safeguard/safeguard.schemas';
 import { lastDayOf, monthsBefore } from '../statements/forfait-inputs';
+import { frenchEngineIssue } from '../common/engine-messages';
 
 /**
  * Reads what the engine's `simulate` needs for a candidate structure (RULES §6 "financial
@@ -128,7 +129,7 @@ export async function computedIncome(
       kind: 'unavailable',
       reason: missing.length
         ? `non calculé : aucun tarif daté pour ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? '…' : ''} (l’équipe ipso peut l’ajouter à la table des tarifs) ; déclarez le revenu de ce médecin`
-        : `non calculé : ${e.message} ; déclarez le revenu de ce médecin`,
+        : `non calculé : ${e.issues.map((i) => frenchEngineIssue(i)).join(' ; ')} ; déclarez le revenu de ce médecin`,
     };
   }
   const periodMonths = monthIndex(window.to) - monthIndex(window.from) + 1;

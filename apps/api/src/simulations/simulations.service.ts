@@ -22,6 +22,7 @@ import {
 } from './simulation-inputs';
 import { latestSimulation, storeSimulation } from './simulation-store';
 import type { RunSimulationBody, SimulationView } from './simulation.schemas';
+import { frenchEngineIssue, frenchEngineMessage } from '../common/engine-messages';
 
 const parisMonth = (d: Date): string =>
   new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit' }).format(d).slice(0, 7);
@@ -122,8 +123,8 @@ export class SimulationsService {
         // Engine paths name the patient by position: say which patient of the structure's own list it is.
         const ext = new Map<string, string>((await em.query('SELECT id, external_id FROM patients WHERE tenant_id = $1', [tenantId])).map((r: { id: string; external_id: string }) => [r.id, r.external_id]));
         const where = (p: string) => p.replace(/^patients\[(\d+)\]/, (_, i: string) => `patient ${ext.get(patients[Number(i)]?.id ?? '') ?? i}`);
-        throw new Problem(422, 'simulation_impossible', `La simulation ne peut pas être calculée à partir de la patientèle importée : ${e.issues.slice(0, 5).map((i) => `${where(i.path)} : ${i.message}`).join(' ; ')} ; corrigez ces lignes et réimportez la patientèle.`, {
-          errors: e.issues.slice(0, 50).map((i) => ({ field: where(i.path), code: 'calcul_impossible', detail: i.message })),
+        throw new Problem(422, 'simulation_impossible', `La simulation ne peut pas être calculée à partir de la patientèle importée : ${e.issues.slice(0, 5).map((i) => frenchEngineIssue(i, where)).join(' ; ')} ; corrigez ces lignes et réimportez la patientèle.`, {
+          errors: e.issues.slice(0, 50).map((i) => ({ field: where(i.path), code: 'calcul_impossible', detail: frenchEngineMessage(i.message) })),
         });
       }
 

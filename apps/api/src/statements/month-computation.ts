@@ -10,6 +10,7 @@ import {
 } from '@mtr/forfait-engine';
 import { Problem } from '../common/problem';
 import type { MonthInputs } from './forfait-inputs';
+import { frenchEngineIssue, frenchEngineMessage } from '../common/engine-messages';
 
 /** One row of `statement_patient_lines`: why this patient is paid (or not) this month. */
 export interface PatientLineRow {
@@ -54,12 +55,12 @@ export function computeMonth(
 
 function invalid(e: unknown): Problem {
   if (!(e instanceof InputError)) throw e;
-  const first = e.issues.slice(0, 10).map((i) => `${i.path} : ${i.message}`);
+  const first = e.issues.slice(0, 10).map((i) => frenchEngineIssue(i));
   return new Problem(
     422,
     'donnees_forfait_invalides',
     `Les données de la structure ne permettent pas de calculer le mois (${e.issues.length} anomalie(s)) : ${first.join(' ; ')}.`,
-    { errors: e.issues.slice(0, 100).map((i) => ({ field: i.path, code: 'invalide', detail: i.message })) },
+    { errors: e.issues.slice(0, 100).map((i) => ({ field: i.path, code: 'invalide', detail: frenchEngineMessage(i.message) })) },
   );
 }
 

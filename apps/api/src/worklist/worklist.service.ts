@@ -14,6 +14,7 @@ import { monthsBefore, readRoster } from '../statements/forfait-inputs';
 import { parisDate } from '../pdf/french-format';
 import { buildWorklist, sortWorklist, type WorklistPatient } from './worklist-model';
 import type { Worklist, WorklistQuery } from './worklist.schemas';
+import { frenchEngineIssue } from '../common/engine-messages';
 
 /**
  * Issue #6 §6 — revenue-at-risk worklist of a structure. Who: the coordinator and ipso see every
@@ -78,7 +79,7 @@ export class WorklistService {
     } catch (e) {
       // A convention the engine refuses (entry date outside the programme…) has no forfait to lose.
       if (e instanceof InputError)
-        return { theoreticalRate: rate, notice: `Convention de la structure incomplète pour le calcul des forfaits : ${e.issues.map((i) => `${i.path} ${i.message}`).join(' ; ')}.`, items: [] };
+        return { theoreticalRate: rate, notice: `Convention de la structure incomplète pour le calcul des forfaits : ${e.issues.map((i) => frenchEngineIssue(i)).join(' ; ')}.`, items: [] };
       throw e;
     }
     // Consommant looks 24 months back from the billed month's end; 26 months covers every month read.
