@@ -1,12 +1,8 @@
 import { InputError, computeStatement, createEngineContext, getProgrammeParams, isValidRpps, monthIssues, patientIssues, type PatientInput } from '@mtr/forfait-engine';
 import { frenchEngineIssue, frenchEngineMessage } from './engine-messages';
 
-const rpps = (n: number) => {
-  const base = `1000000${String(n).padStart(3, '0')}`;
-  for (let k = 0; k < 10; k++) if (isValidRpps(base + k)) return base + k;
-  throw new Error('rpps');
-};
-const DOCTOR = rpps(1);
+/** A Luhn-valid RPPS (the demo's first doctor). */
+const DOCTOR = '10000000157';
 
 /** English words the engine uses and a French sentence does not. */
 const ENGLISH = /\b(before|after|is|the|of|for|on|duplicate|unknown|must|overlaps|listed|twice|outside|dated|ends|encounter|rate|required)\b/;
@@ -76,6 +72,7 @@ describe('engine validation messages said in French', () => {
   });
 
   it('keeps the values of the message and the field path', () => {
+    expect(isValidRpps(DOCTOR)).toBe(true);
     expect(frenchEngineIssue({ path: 'patient VAL-0007.birthDate', message: 'birth date 2026-11-02 is after the billed month 2026-10' })).toBe(
       'patient VAL-0007.birthDate : date de naissance 2026-11-02 postérieure au mois facturé 2026-10',
     );
