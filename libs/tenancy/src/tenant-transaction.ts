@@ -114,6 +114,15 @@ export async function inScopedTransaction<T>(
   }
 }
 
+/**
+ * The driver connection under a transaction's EntityManager, for what TypeORM cannot send:
+ * COPY streams, named prepared statements. Whatever is sent on it stays inside the transaction.
+ */
+export async function connectionOf<C>(em: EntityManager, what: string): Promise<C> {
+  if (!em.queryRunner) throw new Error(`${what} needs the query runner of a TenantDb transaction`);
+  return (await em.queryRunner.connect()) as C;
+}
+
 interface PgClient {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
@@ -125,8 +134,7 @@ interface PgClient {
  * (InitPlans), so one plan serves every tenant. `name` must be unique to its text.
  */
 export async function preparedQuery<T>(em: EntityManager, name: string, text: string, values: unknown[]): Promise<T[]> {
-  const qr = em.queryRunner;
-  if (!qr || !atCommit.has(qr)) throw new Error('preparedQuery hors transaction de portée');
-  const client = (await qr.connect()) as PgClient;
+  if (!em.queryRunner || !atCommit.has(em.queryRunner)) throw new Error('preparedQuery hors transaction de portée');
+  const client = await connectionOf<PgClient>(em, 'preparedQuery');
   return (await client.query({ name, text, values })).rows as T[];
 }

@@ -3,7 +3,7 @@ import { ForbiddenError, subject } from '@casl/ability';
 import { PassThrough, type Readable } from 'node:stream';
 import { to as copyTo, type CopyToStreamQuery } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
-import type { TenantId } from '@mtr/tenancy';
+import { connectionOf, type TenantId } from '@mtr/tenancy';
 import type { AppAbility } from '../auth/abilities';
 import { AuditTrail } from '../audit-trail/audit-trail.service';
 import { TenantDb } from '../database/tenant-db';
@@ -85,10 +85,9 @@ export class ExportsService {
     void this.db
       .forTenant(tenantId, async (em: EntityManager) => {
         await this.audit.record(em, tenantId, { action: 'patient.export', resourceType: 'patient', detail: { kind } });
-        const [{ n }] = await em.query(`SELECT count(*)::int AS n FROM patients WHERE ${OWN_ROWS}`);
-        const qr = em.queryRunner as unknown as { connect(): Promise<{ query(q: CopyToStreamQuery): CopyToStreamQuery }> } | undefined;
-        if (!qr) throw new Error('COPY needs the query runner of a TenantDb transaction');
-        const client = await qr.connect();
+        // The structure's patient count, as the triggers on patients keep it (migration RequestPath).
+        const [{ n }] = await em.query(`SELECT coalesce(sum(patients), 0)::int AS n FROM patient_counts`);
+        const client = await connectionOf<{ query(q: CopyToStreamQuery): CopyToStreamQuery }>(em, 'COPY');
         const fmt = new PatientsCsvFormatter(this.crypto.decoderKeys(), n >= THREADED_FROM);
         const write = async (s: string) => {
           if (s && !out.destroyed && !out.write(s)) await ExportsService.writable(out);

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
+import { connectionOf } from '@mtr/tenancy';
 
 interface CopyCapable {
   query(q: CopyStreamQuery): CopyStreamQuery;
@@ -20,9 +21,7 @@ export class CopyWriter {
   }
 
   static async open(em: EntityManager, sql: string): Promise<CopyWriter> {
-    const qr = em.queryRunner as unknown as { connect(): Promise<CopyCapable> } | undefined;
-    if (!qr) throw new Error('COPY needs the query runner of a TenantDb transaction');
-    const client = await qr.connect();
+    const client = await connectionOf<CopyCapable>(em, 'COPY');
     return new CopyWriter(client.query(copyFrom(sql)));
   }
 
