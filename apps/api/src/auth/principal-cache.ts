@@ -5,14 +5,6 @@ import type { AuthenticatedUser } from './roles';
 const TTL_MS = 30_000;
 const MAX_ENTRIES = 10_000;
 
-/**
- * The signed-in users as `auth_principal` last returned them, with their principal version. The
- * cache saves the guard a database round trip per request; it is safe because every
- * transaction the request opens re-checks the version in its own opening round trip
- * (RequestContext.principalCheck), so a disabled account, a "sign out everywhere" or a removed
- * membership is refused at the next database access, on every API instance, with no
- * invalidation message to lose.
- */
 /** What the guard needs of a signed-in user, built once per database read of auth_principal. */
 export interface CachedPrincipal {
   user: AuthenticatedUser;
@@ -21,6 +13,14 @@ export interface CachedPrincipal {
   version: number;
 }
 
+/**
+ * The signed-in users as `auth_principal` last returned them, with their principal version. The
+ * cache saves the guard a database round trip per request; it is safe because every
+ * transaction the request opens re-checks the version in its own opening round trip
+ * (RequestContext.principalCheck), so a disabled account, a "sign out everywhere" or a removed
+ * membership is refused at the next database access, on every API instance, with no
+ * invalidation message to lose.
+ */
 @Injectable()
 export class PrincipalCache {
   private readonly entries = new Map<string, { principal: CachedPrincipal; until: number }>();
