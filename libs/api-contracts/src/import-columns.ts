@@ -6,6 +6,23 @@
 export const IMPORT_KINDS = ['patients', 'criteria', 'activity'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
+/** An import's steps; `expired`: left unapplied past the retention period, its files removed. */
+export const IMPORT_STATUSES = ['uploaded', 'validating', 'validated', 'invalid', 'committing', 'committed', 'failed', 'reverted', 'expired'] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+
+/** How the web app and the API's messages name each status. */
+export const IMPORT_STATUS_LABELS: Record<ImportStatus, string> = {
+  uploaded: 'Déposé, essai en attente',
+  validating: 'Essai à blanc en cours',
+  validated: 'Essai réussi, prêt à appliquer',
+  invalid: 'Essai : erreurs à corriger',
+  committing: 'Application en cours',
+  committed: 'Appliqué',
+  failed: 'Échec',
+  reverted: 'Annulé',
+  expired: 'Expiré, fichier supprimé',
+};
+
 export interface ColumnSpec {
   name: string;
   label: string;

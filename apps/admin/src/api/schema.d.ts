@@ -4655,6 +4655,7 @@ export interface operations {
                         encoding: string | null;
                         failure: string | null;
                         filename: string;
+                        filesRemovedAt: string | null;
                         format: string;
                         /** Format: uuid */
                         id: string;
@@ -4669,7 +4670,7 @@ export interface operations {
                         sizeBytes: number;
                         statementIssuedAt: string | null;
                         /** @enum {string} */
-                        status: "uploaded" | "validating" | "validated" | "invalid" | "committing" | "committed" | "failed" | "reverted";
+                        status: "uploaded" | "validating" | "validated" | "invalid" | "committing" | "committed" | "failed" | "reverted" | "expired";
                         validatedAt: string | null;
                     }[];
                 };
@@ -4723,6 +4724,7 @@ export interface operations {
                             encoding: string | null;
                             failure: string | null;
                             filename: string;
+                            filesRemovedAt: string | null;
                             format: string;
                             /** Format: uuid */
                             id: string;
@@ -4737,7 +4739,7 @@ export interface operations {
                             sizeBytes: number;
                             statementIssuedAt: string | null;
                             /** @enum {string} */
-                            status: "uploaded" | "validating" | "validated" | "invalid" | "committing" | "committed" | "failed" | "reverted";
+                            status: "uploaded" | "validating" | "validated" | "invalid" | "committing" | "committed" | "failed" | "reverted" | "expired";
                             validatedAt: string | null;
                         };
                     };
@@ -4797,6 +4799,7 @@ export interface operations {
                         }[];
                         failure: string | null;
                         filename: string;
+                        filesRemovedAt: string | null;
                         format: string;
                         /** Format: uuid */
                         id: string;
@@ -4817,7 +4820,7 @@ export interface operations {
                         sizeBytes: number;
                         statementIssuedAt: string | null;
                         /** @enum {string} */
-                        status: "uploaded" | "validating" | "validated" | "invalid" | "committing" | "committed" | "failed" | "reverted";
+                        status: "uploaded" | "validating" | "validated" | "invalid" | "committing" | "committed" | "failed" | "reverted" | "expired";
                         validatedAt: string | null;
                         warnings: {
                             code: string;
@@ -4876,6 +4879,7 @@ export interface operations {
                         encoding: string | null;
                         failure: string | null;
                         filename: string;
+                        filesRemovedAt: string | null;
                         format: string;
                         /** Format: uuid */
                         id: string;
@@ -4890,7 +4894,7 @@ export interface operations {
                         sizeBytes: number;
                         statementIssuedAt: string | null;
                         /** @enum {string} */
-                        status: "uploaded" | "validating" | "validated" | "invalid" | "committing" | "committed" | "failed" | "reverted";
+                        status: "uploaded" | "validating" | "validated" | "invalid" | "committing" | "committed" | "failed" | "reverted" | "expired";
                         validatedAt: string | null;
                     };
                 };
@@ -4982,6 +4986,7 @@ export interface operations {
                         encoding: string | null;
                         failure: string | null;
                         filename: string;
+                        filesRemovedAt: string | null;
                         format: string;
                         /** Format: uuid */
                         id: string;
@@ -4996,7 +5001,7 @@ export interface operations {
                         sizeBytes: number;
                         statementIssuedAt: string | null;
                         /** @enum {string} */
-                        status: "uploaded" | "validating" | "validated" | "invalid" | "committing" | "committed" | "failed" | "reverted";
+                        status: "uploaded" | "validating" | "validated" | "invalid" | "committing" | "committed" | "failed" | "reverted" | "expired";
                         validatedAt: string | null;
                     };
                 };

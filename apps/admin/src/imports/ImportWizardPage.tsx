@@ -9,7 +9,7 @@ import { useAuth } from '../auth/AuthProvider';
 import { DownloadButton } from '../components/DownloadButton';
 import { PageTitle } from '../components/PageTitle';
 import { formatBytes, formatDateTime, formatInteger } from '../format';
-import { DELIMITER_LABELS, ENCODING_LABELS, IMPORT_KINDS, KIND_LABELS, mappingProblems, proposeMapping, sameMapping, sniffCsv, type ImportKind, type Mapping, type Sniffed } from './columns';
+import { DELIMITER_LABELS, ENCODING_LABELS, IMPORT_KINDS, IMPORT_STATUS_LABELS, KIND_LABELS, mappingProblems, proposeMapping, sameMapping, sniffCsv, type ImportKind, type Mapping, type Sniffed } from './columns';
 import { ImportMapping } from './ImportMapping';
 
 type Report = ApiData<'/structures/{structureId}/imports/{importId}'>;
@@ -18,16 +18,6 @@ type Uploaded = ApiData<'/structures/{structureId}/imports', 'post'>;
 
 const BUSY = ['uploaded', 'validating', 'committing'];
 const SAMPLE_BYTES = 64 * 1024;
-export const STATUS_LABELS: Record<string, string> = {
-  uploaded: 'Déposé, essai en attente',
-  validating: 'Essai à blanc en cours',
-  validated: 'Essai réussi, prêt à appliquer',
-  invalid: 'Essai : erreurs à corriger',
-  committing: 'Application en cours',
-  committed: 'Appliqué',
-  failed: 'Échec',
-  reverted: 'Annulé',
-};
 const COUNT_LABELS: [string, string][] = [
   ['read', 'Lignes lues'],
   ['create', 'À créer'],
@@ -307,6 +297,12 @@ export function ImportWizardPage() {
               </Anchor>
             </Alert>
           )}
+          {r?.status === 'expired' && (
+            <Alert color="orange" mt="md" role="alert" title="Import expiré">
+              Cet import n’a pas été appliqué à temps : son fichier et ses lignes en erreur, qui contiennent des données patients en clair, ont été supprimés
+              {r.filesRemovedAt ? ` le ${formatDateTime(r.filesRemovedAt)}` : ''}. Rien n’a été importé. Déposez le fichier à nouveau.
+            </Alert>
+          )}
           {r?.status === 'failed' && (
             <Alert color="red" mt="md" role="alert" title="Échec">
               {r.failure ?? 'Le traitement a échoué.'} Réessayez ; si l’échec persiste, transmettez le fichier à l’équipe ipso.
@@ -318,7 +314,7 @@ export function ImportWizardPage() {
                 Appliquer l’import
               </Button>
             )}
-            {r && ['invalid', 'validated', 'failed'].includes(r.status) && (
+            {r && ['invalid', 'validated', 'failed', 'expired'].includes(r.status) && (
               <Button variant={r.status === 'invalid' ? 'filled' : 'default'} onClick={() => reset(true)}>
                 Déposer un fichier corrigé
               </Button>
@@ -341,7 +337,7 @@ function ReportView({ r, structureId }: { r: Report; structureId: string }) {
   return (
     <Stack gap="md">
       <Text role="status" aria-live="polite">
-        « {r.filename} » — {STATUS_LABELS[r.status] ?? r.status}
+        « {r.filename} » — {IMPORT_STATUS_LABELS[r.status] ?? r.status}
         {r.encoding ? ` — encodage ${ENCODING_LABELS[r.encoding] ?? r.encoding}` : ''}
         {r.delimiter ? `, séparateur ${DELIMITER_LABELS[r.delimiter] ?? r.delimiter}` : ''}
         {r.format === 'xlsx' ? ' — classeur XLSX' : ''}.

@@ -11,8 +11,7 @@ import { EmptyState } from '../components/EmptyState';
 import { PageTitle } from '../components/PageTitle';
 import { QueryState } from '../components/QueryState';
 import { formatDate, formatDateTime, formatInteger } from '../format';
-import { KIND_LABELS, type ImportKind } from './columns';
-import { STATUS_LABELS } from './ImportWizardPage';
+import { IMPORT_STATUS_LABELS, KIND_LABELS, type ImportKind } from './columns';
 
 type Page = ApiData<'/structures/{structureId}/patients'>;
 type Patient = Page['items'][number];
@@ -97,7 +96,7 @@ export function PatientsPage() {
                   {formatDateTime(i.createdAt)} — {KIND_LABELS[i.kind as ImportKind] ?? i.kind} — « {i.filename} » —{' '}
                 </Text>
                 <Badge variant="outline" color={i.status === 'committed' ? '#1b5e20' : i.status === 'invalid' || i.status === 'failed' ? 'red.9' : 'gray.8'} tt="none">
-                  {STATUS_LABELS[i.status] ?? i.status}
+                  {IMPORT_STATUS_LABELS[i.status] ?? i.status}
                 </Badge>
               </li>
             ))}

@@ -6,7 +6,7 @@
  */
 import { COLUMNS, foldHeader, type ColumnSpec, type ImportKind, type Mapping } from '@mtr/api-contracts';
 
-export { COLUMNS, IMPORT_KINDS, foldHeader, type ColumnSpec, type ImportKind, type Mapping } from '@mtr/api-contracts';
+export { COLUMNS, IMPORT_KINDS, IMPORT_STATUS_LABELS, foldHeader, type ColumnSpec, type ImportKind, type Mapping } from '@mtr/api-contracts';
 
 export const KIND_LABELS: Record<ImportKind, string> = {
   patients: 'Patients',

@@ -18,6 +18,11 @@ export const importPaths = (dir: string, tenantId: string, importId: string) => 
   stageManifest: path.join(dir, tenantId, `${importId}.stage.json`),
 });
 
+/** Every file of one import (the manifest first: without it, a staged file is never used). */
+export async function removeImportFiles(paths: ReturnType<typeof importPaths>): Promise<void> {
+  for (const f of [paths.stageManifest, paths.stage, paths.source, paths.errors]) await rm(f, { force: true });
+}
+
 export class TooLarge extends Error {}
 
 export interface Stored extends UploadScan {

@@ -1,23 +1,31 @@
 import { Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { asTenantId } from '@mtr/tenancy';
 import { AuditTrailModule } from '../audit-trail/audit-trail.module';
 import { PatientDataModule } from '../patients/patient-data.module';
 import { bullConnection } from '../queue/redis.config';
 import { runTenantJob } from '../queue/tenant-job';
 import { CommitRefused } from './import-engine';
-import { IMPORT_QUEUE, importQueuePrefix, importsConfig } from './imports.queue';
+import { ImportRetention } from './import-retention';
+import { IMPORT_QUEUE, importQueuePrefix, importsConfig, RETENTION_JOB, RETENTION_SCHEDULER } from './imports.queue';
 import { ImportRunner } from './imports.runner';
 import { FileProblem } from './source';
 
-/** Worker side of the imports: the two jobs (dry run, commit) with progress; imported by the worker process. */
-@Module({ imports: [AuditTrailModule, PatientDataModule], providers: [ImportRunner], exports: [ImportRunner] })
+/**
+ * Worker side of the imports: the two jobs (dry run, commit) with progress, and the hourly
+ * retention sweep of their files; imported by the worker process.
+ */
+@Module({ imports: [AuditTrailModule, PatientDataModule], providers: [ImportRunner, ImportRetention], exports: [ImportRunner, ImportRetention] })
 export class ImportsWorkerModule implements OnModuleInit, OnApplicationShutdown {
   private worker?: Worker;
+  private scheduler?: Queue;
 
-  constructor(private readonly runner: ImportRunner) {}
+  constructor(
+    private readonly runner: ImportRunner,
+    private readonly retention: ImportRetention,
+  ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     const lockDuration = importsConfig().IMPORTS_LOCK_MS;
     this.worker = new Worker(IMPORT_QUEUE, (job) => this.process(job), {
       connection: bullConnection(),
@@ -28,9 +36,18 @@ export class ImportsWorkerModule implements OnModuleInit, OnApplicationShutdown 
       stalledInterval: lockDuration,
     });
     this.worker.on('error', () => undefined);
+    // One schedule per deployment however many workers start (upsert by name); it runs at once, then hourly.
+    this.scheduler = new Queue(IMPORT_QUEUE, { connection: bullConnection(), prefix: importQueuePrefix() });
+    await this.scheduler.upsertJobScheduler(RETENTION_SCHEDULER, { every: 3_600_000 }, {
+      name: RETENTION_JOB,
+      data: {},
+      opts: { removeOnComplete: { count: 48 }, removeOnFail: { count: 48 } },
+    });
   }
 
   private async process(job: Job): Promise<unknown> {
+    // Not a structure's job: the sweep visits each structure in its own RLS transaction.
+    if (job.name === RETENTION_JOB) return this.retention.sweep();
     const progress = (p: object) => job.updateProgress(p);
     try {
       return await runTenantJob(job.id ?? job.name, job.data, async (tenantId, payload) => {
@@ -52,5 +69,6 @@ export class ImportsWorkerModule implements OnModuleInit, OnApplicationShutdown 
 
   async onApplicationShutdown(): Promise<void> {
     await this.worker?.close();
+    await this.scheduler?.close();
   }
 }

@@ -8,7 +8,7 @@ import type { AuthenticatedUser } from '../auth/roles';
 import { notFound } from '../common/problem';
 import { Contract, ValidBody, ValidQuery } from '../docs/contract';
 import { StructureScopeGuard } from '../structures/structure-scope.guard';
-import { IMPORT_KINDS } from './columns';
+import { IMPORT_KINDS, IMPORT_STATUSES } from './columns';
 import { ImportsService } from './imports.service';
 
 const importId = new ParseUUIDPipe({ exceptionFactory: () => notFound('L’import') });
@@ -24,7 +24,7 @@ const issue = z.object({ line: z.number(), column: z.string(), code: z.string(),
 const importSchema = z.object({
   id: z.uuid(),
   kind: z.enum(IMPORT_KINDS),
-  status: z.enum(['uploaded', 'validating', 'validated', 'invalid', 'committing', 'committed', 'failed', 'reverted']),
+  status: z.enum(IMPORT_STATUSES),
   filename: z.string(),
   sha256: z.string(),
   sizeBytes: z.number(),
@@ -40,6 +40,8 @@ const importSchema = z.object({
   committedAt: z.string().nullable(),
   revertedAt: z.string().nullable(),
   statementIssuedAt: z.string().nullable(),
+  /** When the upload and the faulty rows (identifiers in clear) were removed: at the commit, or at expiry. */
+  filesRemovedAt: z.string().nullable(),
 });
 const reportSchema = importSchema.extend({
   errors: z.array(issue),

@@ -25,6 +25,9 @@ const schema = z.object({
 export const importsConfig = (env = process.env) => loadConfig('imports', schema, env);
 
 export type ImportJobName = 'validate' | 'commit';
+/** The hourly sweep of import files past their retention (import-retention.ts), scheduled by the worker. */
+export const RETENTION_JOB = 'retention';
+export const RETENTION_SCHEDULER = 'imports-file-retention';
 /** The BullMQ job id is the idempotency key: one validation and one commit per import. */
 export const importJobId = (name: ImportJobName, importId: string): string => `${name}-${importId}`;
 

@@ -11,8 +11,7 @@ import { PATIENT_DATA_CONFIG } from '../patients/patient-data.module';
 import type { PatientDataConfig } from '../patients/patient-data.config';
 import type { ImportKind, Mapping } from './columns';
 import { commitRows, CommitRefused, dryRun, type EngineInput } from './import-engine';
-import { discardStage } from './import-stage';
-import { importPaths } from './import-storage';
+import { importPaths, removeImportFiles } from './import-storage';
 import { importsConfig } from './imports.queue';
 import { DEFAULT_ENCODER_THREADS } from './patient-stage-encoder';
 import type { RowIssue } from './rows';
@@ -168,12 +167,13 @@ export class ImportRunner {
         const r = await commitRows(em, input);
         if (this.pauseBeforeCommitMs > 0) await new Promise((res) => setTimeout(res, this.pauseBeforeCommitMs));
         const counts = { ...imp.counts, read: r.read, create: r.created, update: r.updated, unchanged: r.unchanged };
-        await em.query(`UPDATE imports SET status = 'committed', counts = $2, committed_at = now(), failure = NULL WHERE id = $1`, [importId, JSON.stringify(counts)]);
+        await em.query(`UPDATE imports SET status = 'committed', counts = $2, committed_at = now(), failure = NULL, files_removed_at = now() WHERE id = $1`, [importId, JSON.stringify(counts)]);
         await this.audit.record(em, tenantId, { action: 'import.commit', resourceType: 'import', resourceId: importId, detail: { kind: imp.kind, sha256: imp.sha256, counts } });
         return 'done' as const;
       });
-      // Committed: the rows the dry run prepared are of no further use.
-      if (r === 'done') await discardStage(importPaths(this.cfg.storageDir, tenantId, importId)).catch(() => undefined);
+      // Committed: the upload (identifiers in clear) and the rows the dry run prepared are of no
+      // further use; what a failed removal leaves, the hourly retention sweep takes (import-retention.ts).
+      if (r === 'done') await removeImportFiles(importPaths(this.cfg.storageDir, tenantId, importId)).catch(() => undefined);
       return r;
     } catch (e) {
       if (e instanceof CommitRefused || e instanceof FileProblem) {

@@ -14,7 +14,7 @@ import { notFound, Problem } from '../common/problem';
 import { TenantDb } from '../database/tenant-db';
 import { PATIENT_DATA_CONFIG } from '../patients/patient-data.module';
 import type { PatientDataConfig } from '../patients/patient-data.config';
-import { COLUMNS, type ImportKind, type Mapping } from './columns';
+import { COLUMNS, IMPORT_STATUS_LABELS, type ImportKind, type ImportStatus, type Mapping } from './columns';
 import { revertRows } from './import-engine';
 import { importPaths, storeUpload, TooLarge } from './import-storage';
 import { IMPORT_QUEUE_TOKEN, importJobId, JOB_OPTIONS, type ImportJobName } from './imports.queue';
@@ -29,6 +29,8 @@ export interface UploadQuery {
 }
 
 const mib = (n: number) => `${Math.round(n / 1024 / 1024)} Mio`;
+
+const statusLabel = (s: string): string => IMPORT_STATUS_LABELS[s as ImportStatus] ?? s;
 
 function view(r: Record<string, unknown>) {
   const iso = (d: unknown) => (d ? new Date(d as string).toISOString() : null);
@@ -53,6 +55,7 @@ function view(r: Record<string, unknown>) {
     committedBy: (r.committed_by as string | null) ?? null,
     revertedAt: iso(r.reverted_at),
     statementIssuedAt: iso(r.statement_issued_at),
+    filesRemovedAt: iso(r.files_removed_at),
   };
 }
 export type ImportView = ReturnType<typeof view>;
@@ -159,10 +162,14 @@ export class ImportsService implements OnApplicationShutdown {
   /** The faulty rows of the dry run, with an « erreurs » column. */
   async faultyRows(tenantId: TenantId, ability: AppAbility, id: string): Promise<Readable> {
     ForbiddenError.from(ability).throwUnlessCan('read', subject('PatientImport', { tenantId }));
-    await this.db.forTenant(tenantId, async (em) => {
-      await this.load(em, id);
+    const imp = await this.db.forTenant(tenantId, async (em) => {
+      const i = await this.load(em, id);
       await this.audit.record(em, tenantId, { action: 'import.faulty_rows', resourceType: 'import', resourceId: id });
+      return i;
     });
+    if (imp.status === 'expired') {
+      throw new Problem(410, 'fichiers_supprimes', `Les fichiers de cet import ont été supprimés à son expiration (${this.cfg.fileRetentionHours} h sans application), car ils contiennent des données patients en clair : déposez le fichier corrigé à nouveau.`);
+    }
     const p = importPaths(this.cfg.storageDir, tenantId, id).errors;
     try {
       await access(p);
@@ -181,7 +188,7 @@ export class ImportsService implements OnApplicationShutdown {
       if (imp.status === 'invalid') {
         throw new Problem(422, 'import_invalide', `L’essai à blanc a trouvé ${imp.counts.errors ?? 0} erreur(s) : corrigez le fichier (lignes en erreur téléchargeables) puis importez-le de nouveau.`);
       }
-      if (imp.status !== 'validated') throw new Problem(409, 'import_pas_pret', `Import dans l’état « ${imp.status} » : l’essai à blanc doit être terminé sans erreur.`);
+      if (imp.status !== 'validated') throw new Problem(409, 'import_pas_pret', `Import dans l’état « ${statusLabel(imp.status)} » : l’essai à blanc doit être terminé sans erreur${imp.status === 'expired' ? ' (déposez le fichier à nouveau)' : ''}.`);
       const [dup] = await em.query(`SELECT id FROM imports WHERE kind = $1 AND sha256 = $2 AND status = 'committed' AND id <> $3`, [imp.kind, imp.sha256, id]);
       if (dup) throw new Problem(409, 'deja_importe', 'Ce fichier (même empreinte SHA-256) a déjà été importé.');
       const [[u]] = await em.query(`UPDATE imports SET status = 'committing', committed_by = $2 WHERE id = $1 RETURNING *`, [id, user.id]);
@@ -197,7 +204,7 @@ export class ImportsService implements OnApplicationShutdown {
     ForbiddenError.from(ability).throwUnlessCan('update', subject('PatientImport', { tenantId }));
     return this.db.forTenant(tenantId, async (em) => {
       const imp = await this.load(em, id, true);
-      if (imp.status !== 'committed') throw new Problem(409, 'import_non_applique', `Seul un import appliqué peut être annulé (état « ${imp.status} »).`);
+      if (imp.status !== 'committed') throw new Problem(409, 'import_non_applique', `Seul un import appliqué peut être annulé (état « ${statusLabel(imp.status)} »).`);
       if (imp.statement_issued_at) throw new Problem(409, 'releve_emis', 'Un relevé a été émis à partir de cet import : il ne peut plus être annulé.');
       const [later] = await em.query(`SELECT id, kind FROM imports WHERE status = 'committed' AND committed_at > $1 AND id <> $2 LIMIT 1`, [imp.committed_at, id]);
       if (later) throw new Problem(409, 'import_posterieur', `Un import plus récent (${later.kind}) s’appuie sur ces données : annulez-le d’abord.`);

@@ -30,6 +30,11 @@ const schema = z
     IMPORT_STORAGE_DIR: z.string().min(1).default('.data/imports'),
     /** Largest accepted upload, checked on Content-Length before reading (default 512 MiB). */
     IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(4 * 1024 ** 3).default(512 * 1024 ** 2),
+    /**
+     * Hours an import left unapplied keeps its files (the upload and the faulty rows hold NIR and
+     * names in clear) before it expires (imports/import-retention.ts); default 7 days.
+     */
+    IMPORT_FILE_RETENTION_HOURS: z.coerce.number().int().min(1).max(90 * 24).default(7 * 24),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV !== 'production') return;
@@ -45,6 +50,7 @@ export interface PatientDataConfig {
   pseudonymKey: Buffer;
   storageDir: string;
   maxBytes: number;
+  fileRetentionHours: number;
 }
 
 export function patientDataConfig(env = process.env): PatientDataConfig {
@@ -61,5 +67,6 @@ export function patientDataConfig(env = process.env): PatientDataConfig {
     pseudonymKey: Buffer.from(c.PATIENT_PSEUDONYM_KEY ?? DEV_KEYS.PATIENT_PSEUDONYM_KEY, 'base64'),
     storageDir: c.IMPORT_STORAGE_DIR,
     maxBytes: c.IMPORT_MAX_BYTES,
+    fileRetentionHours: c.IMPORT_FILE_RETENTION_HOURS,
   };
 }
