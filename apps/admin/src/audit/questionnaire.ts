@@ -1,8 +1,8 @@
 /**
  * The Annex 6 questionnaire as the API serves it (FHIR-shaped Questionnaire, published versions
- * immutable) and the answer rules the form needs in the browser. enableWhen is a mirror of
- * libs/audit-questionnaire/src/response/enable-when.ts (FHIR R4 semantics: an answer hidden
- * behind a disabled question counts as none); the API recomputes progress and checks every save.
+ * immutable) and the answer rules the form needs in the browser. enableWhen comes from
+ * libs/audit-questionnaire itself (its browser-safe module); the API recomputes progress and
+ * checks every save.
  */
 export interface Coding {
   system?: string;
@@ -52,49 +52,8 @@ export interface StoredAnswer {
 }
 export type AnswerMap = Record<string, StoredAnswer>;
 
-const present = (answers: AnswerMap, linkId: string): AnswerValue | undefined => {
-  const v = answers[linkId]?.value;
-  return v === null || v === undefined ? undefined : v;
-};
-
-function holds(c: EnableWhen, value: AnswerValue | undefined): boolean {
-  if (c.operator === 'exists') return (value !== undefined) === c.answerBoolean;
-  if (value === undefined) return false;
-  const expected = c.answerBoolean ?? c.answerInteger ?? c.answerDecimal ?? c.answerString ?? c.answerCoding?.code;
-  switch (c.operator) {
-    case '=':
-      return value === expected;
-    case '!=':
-      return value !== expected;
-    case '>':
-      return typeof value === 'number' && typeof expected === 'number' && value > expected;
-    case '<':
-      return typeof value === 'number' && typeof expected === 'number' && value < expected;
-    case '>=':
-      return typeof value === 'number' && typeof expected === 'number' && value >= expected;
-    case '<=':
-      return typeof value === 'number' && typeof expected === 'number' && value <= expected;
-  }
-}
-
-/** Enabled linkIds, in document order (enableWhen only points backwards in the templates). */
-export function enabledLinkIds(q: Questionnaire, answers: AnswerMap): Set<string> {
-  const enabled = new Set<string>();
-  const walk = (items: QItem[], parentOn: boolean) => {
-    for (const item of items) {
-      let on = parentOn;
-      if (on) {
-        const conds = item.enableWhen ?? [];
-        const results = conds.map((c) => holds(c, enabled.has(c.question) ? present(answers, c.question) : undefined));
-        on = !conds.length || (item.enableBehavior === 'any' ? results.some(Boolean) : results.every(Boolean));
-      }
-      if (on) enabled.add(item.linkId);
-      if (item.item) walk(item.item, on);
-    }
-  };
-  walk(q.item, true);
-  return enabled;
-}
+/** The API's own enableWhen (FHIR R4: an answer behind a disabled question counts as none), so the form shows what the API counts. */
+export { enabledLinkIds } from '@mtr/audit-questionnaire/enable-when';
 
 export const extensionValue = (item: QItem, suffix: string) => item.extension?.find((e) => e.url.endsWith(suffix));
 export const acceptedTypes = (item: QItem): string[] => (item.extension ?? []).filter((e) => e.url.endsWith('/mimeType') && e.valueCode).map((e) => e.valueCode as string);
