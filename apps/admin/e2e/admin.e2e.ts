@@ -363,10 +363,22 @@ describe('coordinator patient import (issue #8 §3)', () => {
 
     await page.getByRole('link', { name: 'Voir la patientèle' }).click();
     await page.getByRole('cell', { name: 'MARTIN Paul' }).waitFor();
-    await page.getByLabel(/Rechercher un patient/).fill('Léa');
+    await page.getByLabel(/Filtrer la page affichée/).fill('Léa');
     await expect.poll(() => rows(page).count()).toBe(1);
     await page.getByRole('cell', { name: 'DURAND Léa' }).waitFor();
     await checkPage(page, '27-patientele-recherche');
+
+    // Exact lookup over the whole list (blind index), case and accents ignored; the form checks the date first.
+    await page.getByLabel('Rechercher par').selectOption('name');
+    await page.getByLabel('Nom', { exact: true }).fill('DURAND');
+    await page.getByLabel('Prénom', { exact: true }).fill('lea');
+    await page.getByRole('button', { name: 'Rechercher', exact: true }).click();
+    await page.getByText('Champ obligatoire.').waitFor();
+    await page.getByLabel('Date de naissance', { exact: true }).fill('1980-02-28');
+    await page.getByRole('button', { name: 'Rechercher', exact: true }).click();
+    const found = page.getByRole('table', { name: 'Résultat de la recherche' });
+    await found.getByRole('cell', { name: 'DURAND Léa' }).waitFor();
+    await checkPage(page, '27b-patientele-recherche-exacte');
   });
 });
 

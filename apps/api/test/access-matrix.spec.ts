@@ -111,6 +111,8 @@ const MATRIX: Record<string, Case> = {
   'PUT /structures/{structureId}/import-profiles': { expect: IN_A(200, 403, 403), body: () => ({ kind: 'patients', name: 'Logiciel X', mapping: { nom: 'NOM USUEL' } }) },
   'GET /structures/{structureId}/patients': { expect: IN_A(200, 200) },
   'GET /structures/{structureId}/patients/profile': { expect: IN_A(200, 200) },
+  // Without its one search (NIR, patient id, or name + first name + birth date) the lookup is refused before anything.
+  'POST /structures/{structureId}/patients/lookup': { expect: IN_A(400, 400), body: () => ({}) },
   'GET /structures/{structureId}/exports/am-included.csv': { expect: IN_A(200, 403, 403) },
   'GET /structures/{structureId}/exports/patients.csv': { expect: IN_A(200, 403, 403) },
   'GET /structures/{structureId}/exports/patients.ndjson': { expect: IN_A(200, 403, 403) },

@@ -7,3 +7,4 @@ export * from './identifiers';
 export * from './auth';
 export * from './structures';
 export * from './import-columns';
+export * from './patients';

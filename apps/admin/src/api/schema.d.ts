@@ -1027,6 +1027,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/structures/{structureId}/patients/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Recherche exacte d’un patient : par NIR, par identifiant patient, ou par nom, prénom et date de naissance (index aveugles ; tracée) */
+        post: operations["Patients_lookup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/structures/{structureId}/patients/profile": {
         parameters: {
             query?: never;
@@ -5226,6 +5243,76 @@ export interface operations {
                             sex: "F" | "M";
                         }[];
                         total: number;
+                    };
+                };
+            };
+        };
+    };
+    Patients_lookup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date */
+                    birthDate?: string;
+                    externalId?: string;
+                    firstName?: string;
+                    lastName?: string;
+                    nir?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            birthDate: string;
+                            evaluationOpposed: boolean;
+                            externalId: string;
+                            /** Format: uuid */
+                            id: string;
+                            identity: {
+                                firstName: string;
+                                lastName: string;
+                                nir: string | null;
+                            } | null;
+                            infoNoteDate: string | null;
+                            mtFrom: string | null;
+                            mtRpps: string | null;
+                            mtTo: string | null;
+                            /** @enum {string} */
+                            sex: "F" | "M";
+                        }[];
                     };
                 };
             };

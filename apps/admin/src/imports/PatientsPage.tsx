@@ -11,7 +11,9 @@ import { EmptyState } from '../components/EmptyState';
 import { PageTitle } from '../components/PageTitle';
 import { QueryState } from '../components/QueryState';
 import { formatDate, formatDateTime, formatInteger } from '../format';
+import { membershipOf } from '../auth/access';
 import { IMPORT_STATUS_LABELS, KIND_LABELS, type ImportKind } from './columns';
+import { PatientLookup } from './PatientLookup';
 
 type Page = ApiData<'/structures/{structureId}/patients'>;
 type Patient = Page['items'][number];
@@ -21,7 +23,7 @@ const LIMIT = 200;
 /** The structure's patients (identity decrypted for its care team, each read traced), searchable, with the imports. */
 export function PatientsPage() {
   const { structureId = '' } = useParams();
-  const { api } = useAuth();
+  const { api, me } = useAuth();
   const [offset, setOffset] = useState(0);
   const q = useQuery({
     queryKey: ['patients', structureId, offset],
@@ -66,7 +68,8 @@ export function PatientsPage() {
           </EmptyState>
         ) : (
           <Stack gap="xs">
-            <DataTable data={page.items} columns={columns} caption="Patients de la structure" searchLabel="Rechercher un patient (nom, identifiant, RPPS)" empty="Aucun patient." getRowId={(p) => p.id} />
+            <PatientLookup structureId={structureId} columns={columns} withIdentity={!!me && !!membershipOf(me, structureId)} />
+            <DataTable data={page.items} columns={columns} caption="Patients de la structure" searchLabel="Filtrer la page affichée (nom, identifiant, RPPS)" empty="Aucun patient." getRowId={(p) => p.id} />
             {page.total > LIMIT && (
               <Group>
                 <Button variant="default" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - LIMIT))}>

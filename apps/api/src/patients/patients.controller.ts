@@ -1,9 +1,10 @@
-import { Controller, Get, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
+import { patientLookupQuery } from '@mtr/api-contracts';
 import type { TenantId } from '@mtr/tenancy';
 import type { AppAbility } from '../auth/abilities';
 import { Ability, Tenant } from '../auth/decorators';
-import { Contract, ValidQuery } from '../docs/contract';
+import { Contract, ValidBody, ValidQuery } from '../docs/contract';
 import { StructureScopeGuard } from '../structures/structure-scope.guard';
 import { PatientsService } from './patients.service';
 
@@ -48,6 +49,19 @@ export class PatientsController {
   })
   list(@Tenant() tenantId: TenantId, @Ability() ability: AppAbility, @ValidQuery() q: z.infer<typeof pageQuery>) {
     return this.patients.list(tenantId, ability, q);
+  }
+
+  // POST, not GET: a NIR or a name in a URL would end up in proxy logs and browser history.
+  @Post('lookup')
+  @HttpCode(200)
+  @Contract({
+    tag: 'Patients',
+    summary: 'Recherche exacte d’un patient : par NIR, par identifiant patient, ou par nom, prénom et date de naissance (index aveugles ; tracée)',
+    body: patientLookupQuery,
+    response: z.object({ items: z.array(patientSchema) }),
+  })
+  lookup(@Tenant() tenantId: TenantId, @Ability() ability: AppAbility, @ValidBody() q: z.infer<typeof patientLookupQuery>) {
+    return this.patients.lookup(tenantId, ability, q);
   }
 
   @Get('profile')
