@@ -350,6 +350,9 @@ describe('coordinator patient import (issue #8 §3)', () => {
     await checkPage(page, '25-import-rapport-erreurs');
     const faulty = await downloaded(page, () => page.getByRole('button', { name: 'Télécharger les lignes en erreur (CSV)' }).click());
     expect(faulty.body.toString('utf8')).toContain('31/02/1980');
+    // The faulty upload is given up: its file (names in clear) goes now, not at expiry.
+    await page.getByRole('button', { name: /Abandonner cet import/ }).click();
+    await page.getByText('Import abandonné').waitFor();
 
     await page.getByRole('button', { name: 'Déposer un fichier corrigé' }).click();
     await page.locator('input[type="file"]').setInputFiles({ name: 'patients-e2e-corrige.csv', mimeType: 'text/csv', buffer: Buffer.from(good, 'utf8') });

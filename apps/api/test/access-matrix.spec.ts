@@ -107,6 +107,7 @@ const MATRIX: Record<string, Case> = {
   'GET /structures/{structureId}/imports/{importId}/faulty-rows': { expect: IN_A(404, 404) },
   'POST /structures/{structureId}/imports/{importId}/commit': { expect: IN_A(404, 404) },
   'POST /structures/{structureId}/imports/{importId}/revert': { expect: IN_A(404, 404) },
+  'POST /structures/{structureId}/imports/{importId}/discard': { expect: IN_A(404, 404) },
   'GET /structures/{structureId}/import-profiles': { expect: IN_A(200, 403) },
   'PUT /structures/{structureId}/import-profiles': { expect: IN_A(200, 403, 403), body: () => ({ kind: 'patients', name: 'Logiciel X', mapping: { nom: 'NOM USUEL' } }) },
   'GET /structures/{structureId}/patients': { expect: IN_A(200, 200) },

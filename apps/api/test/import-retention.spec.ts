@@ -131,6 +131,24 @@ describe('import file retention (issue #5 §5)', () => {
     expect(await filesOf(id)).toEqual([]);
   });
 
+  it('the structure may discard an unapplied import: its files go at once, audited; an applied one is reverted, not discarded', async () => {
+    const wrong = await dryRun(invalid('R8'));
+    expect(await filesOf(wrong.id)).toHaveLength(2);
+    const r = await api.request('POST', `/structures/${s}/imports/${wrong.id}/discard`, { token: coord });
+    expect([r.status, r.body.status, typeof r.body.filesRemovedAt]).toEqual([200, 'discarded', 'string']);
+    expect(await filesOf(wrong.id)).toEqual([]);
+    expect((await api.request('POST', `/structures/${s}/imports/${wrong.id}/discard`, { token: coord })).status).toBe(200);
+    const faulty = await api.request('GET', `/structures/${s}/imports/${wrong.id}/faulty-rows`, { token: coord });
+    expect([faulty.status, faulty.body.detail]).toEqual([410, 'Cet import a été abandonné : son fichier et ses lignes en erreur ont été supprimés.']);
+    const commit = await api.request('POST', `/structures/${s}/imports/${wrong.id}/commit`, { token: coord });
+    expect([commit.status, commit.body.code]).toEqual([409, 'import_pas_pret']);
+    expect((await admin.query(`SELECT detail FROM audit_events WHERE tenant_id = $1 AND action = 'import.discard'`, [s])).rows).toEqual([{ detail: { kind: 'patients', previousStatus: 'invalid' } }]);
+
+    const applied = (await admin.query(`SELECT id FROM imports WHERE tenant_id = $1 AND status = 'committed' LIMIT 1`, [s])).rows[0].id;
+    const refused = await api.request('POST', `/structures/${s}/imports/${applied}/discard`, { token: coord });
+    expect([refused.status, refused.body.code, refused.body.detail]).toEqual([409, 'import_non_abandonnable', 'Import dans l’état « Appliqué » : un import appliqué s’annule, il ne s’abandonne pas.']);
+  });
+
   it('a folder of a structure this database does not know (another deployment on the same disk) is left alone', async () => {
     const other = randomUUID();
     const file = path.join(storageDir, other, `${randomUUID()}.src`);

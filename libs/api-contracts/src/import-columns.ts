@@ -6,8 +6,11 @@
 export const IMPORT_KINDS = ['patients', 'criteria', 'activity'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
-/** An import's steps; `expired`: left unapplied past the retention period, its files removed. */
-export const IMPORT_STATUSES = ['uploaded', 'validating', 'validated', 'invalid', 'committing', 'committed', 'failed', 'reverted', 'expired'] as const;
+/**
+ * An import's steps; `expired`: left unapplied past the retention period, `discarded`: given up
+ * by the structure — in both, its files are removed.
+ */
+export const IMPORT_STATUSES = ['uploaded', 'validating', 'validated', 'invalid', 'committing', 'committed', 'failed', 'reverted', 'expired', 'discarded'] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
 /** How the web app and the API's messages name each status. */
@@ -21,6 +24,7 @@ export const IMPORT_STATUS_LABELS: Record<ImportStatus, string> = {
   failed: 'Échec',
   reverted: 'Annulé',
   expired: 'Expiré, fichier supprimé',
+  discarded: 'Abandonné, fichier supprimé',
 };
 
 export interface ColumnSpec {

@@ -925,6 +925,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/structures/{structureId}/imports/{importId}/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Abandonner un import non appliqué : son fichier et ses lignes en erreur sont supprimés aussitôt */
+        post: operations["Imports_discard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/structures/{structureId}/imports/{importId}/faulty-rows": {
         parameters: {
             query?: never;
@@ -4687,7 +4704,7 @@ export interface operations {
                         sizeBytes: number;
                         statementIssuedAt: string | null;
                         /** @enum {string} */
-                        status: "uploaded" | "validating" | "validated" | "invalid" | "committing" | "committed" | "failed" | "reverted" | "expired";
+                        status: "uploaded" | "validating" | "validated" | "invalid" | "committing" | "committed" | "failed" | "reverted" | "expired" | "discarded";
                         validatedAt: string | null;
                     }[];
                 };
@@ -4756,7 +4773,7 @@ export interface operations {
                             sizeBytes: number;
                             statementIssuedAt: string | null;
                             /** @enum {string} */
-                            status: "uploaded" | "validating" | "validated" | "invalid" | "committing" | "committed" | "failed" | "reverted" | "expired";
+                            status: "uploaded" | "validating" | "validated" | "invalid" | "committing" | "committed" | "failed" | "reverted" | "expired" | "discarded";
                             validatedAt: string | null;
                         };
                     };
@@ -4837,7 +4854,7 @@ export interface operations {
                         sizeBytes: number;
                         statementIssuedAt: string | null;
                         /** @enum {string} */
-                        status: "uploaded" | "validating" | "validated" | "invalid" | "committing" | "committed" | "failed" | "reverted" | "expired";
+                        status: "uploaded" | "validating" | "validated" | "invalid" | "committing" | "committed" | "failed" | "reverted" | "expired" | "discarded";
                         validatedAt: string | null;
                         warnings: {
                             code: string;
@@ -4911,7 +4928,75 @@ export interface operations {
                         sizeBytes: number;
                         statementIssuedAt: string | null;
                         /** @enum {string} */
-                        status: "uploaded" | "validating" | "validated" | "invalid" | "committing" | "committed" | "failed" | "reverted" | "expired";
+                        status: "uploaded" | "validating" | "validated" | "invalid" | "committing" | "committed" | "failed" | "reverted" | "expired" | "discarded";
+                        validatedAt: string | null;
+                    };
+                };
+            };
+        };
+    };
+    Imports_discard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                importId: string;
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Erreur (RFC 9457, application/problem+json), `detail` en français */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        committedAt: string | null;
+                        counts: {
+                            [key: string]: number;
+                        };
+                        createdAt: string;
+                        delimiter: string | null;
+                        encoding: string | null;
+                        failure: string | null;
+                        filename: string;
+                        filesRemovedAt: string | null;
+                        format: string;
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        kind: "patients" | "criteria" | "activity";
+                        mapping: {
+                            [key: string]: string;
+                        };
+                        profileId: string | null;
+                        revertedAt: string | null;
+                        sha256: string;
+                        sizeBytes: number;
+                        statementIssuedAt: string | null;
+                        /** @enum {string} */
+                        status: "uploaded" | "validating" | "validated" | "invalid" | "committing" | "committed" | "failed" | "reverted" | "expired" | "discarded";
                         validatedAt: string | null;
                     };
                 };
@@ -5018,7 +5103,7 @@ export interface operations {
                         sizeBytes: number;
                         statementIssuedAt: string | null;
                         /** @enum {string} */
-                        status: "uploaded" | "validating" | "validated" | "invalid" | "committing" | "committed" | "failed" | "reverted" | "expired";
+                        status: "uploaded" | "validating" | "validated" | "invalid" | "committing" | "committed" | "failed" | "reverted" | "expired" | "discarded";
                         validatedAt: string | null;
                     };
                 };

@@ -135,6 +135,11 @@ export function ImportWizardPage() {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['import', structureId, importId] }),
   });
 
+  const discard = useMutation({
+    mutationFn: () => call(api.POST('/structures/{structureId}/imports/{importId}/discard', { params: { path: { structureId, importId: importId ?? '' } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['import', structureId, importId] }),
+  });
+
   const r = report.data;
   const problems = headers ? mappingProblems(kind, mapping) : { missing: [], reused: [] };
   const active = !chosen ? 0 : !importId ? 1 : r && ['committing', 'committed'].includes(r.status) ? 3 : 2;
@@ -303,6 +308,16 @@ export function ImportWizardPage() {
               {r.filesRemovedAt ? ` le ${formatDateTime(r.filesRemovedAt)}` : ''}. Rien n’a été importé. Déposez le fichier à nouveau.
             </Alert>
           )}
+          {r?.status === 'discarded' && (
+            <Alert color="gray" mt="md" role="status" title="Import abandonné">
+              Rien n’a été importé ; le fichier déposé et ses lignes en erreur ont été supprimés{r.filesRemovedAt ? ` le ${formatDateTime(r.filesRemovedAt)}` : ''}.
+            </Alert>
+          )}
+          {discard.error && (
+            <Alert color="red" mt="md" role="alert" title="L’import n’a pas été abandonné">
+              {messageOf(discard.error)}
+            </Alert>
+          )}
           {r?.status === 'failed' && (
             <Alert color="red" mt="md" role="alert" title="Échec">
               {r.failure ?? 'Le traitement a échoué.'} Réessayez ; si l’échec persiste, transmettez le fichier à l’équipe ipso.
@@ -314,7 +329,12 @@ export function ImportWizardPage() {
                 Appliquer l’import
               </Button>
             )}
-            {r && ['invalid', 'validated', 'failed', 'expired'].includes(r.status) && (
+            {r && ['invalid', 'validated', 'failed'].includes(r.status) && (
+              <Button variant="default" color="red" loading={discard.isPending} onClick={() => discard.mutate()}>
+                Abandonner cet import (supprime le fichier déposé)
+              </Button>
+            )}
+            {r && ['invalid', 'validated', 'failed', 'expired', 'discarded'].includes(r.status) && (
               <Button variant={r.status === 'invalid' ? 'filled' : 'default'} onClick={() => reset(true)}>
                 Déposer un fichier corrigé
               </Button>

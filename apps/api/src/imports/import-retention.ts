@@ -12,7 +12,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Left unapplied this long after its last step, an import expires and its files go. */
 const EXPIRABLE = ['uploaded', 'validated', 'invalid', 'failed'];
 /** Their files have no further use: removed at once. */
-const DONE = ['committed', 'reverted', 'expired'];
+const DONE = ['committed', 'reverted', 'expired', 'discarded'];
 /**
  * A file with no import row yet may be an upload in flight (the file is stored before its row is
  * written): left alone for this long.

@@ -114,6 +114,13 @@ export class ImportsController {
     return this.imports.commit(tenantId, ability, user, id);
   }
 
+  @Post('imports/:importId/discard')
+  @HttpCode(200)
+  @Contract({ tag: TAG, summary: 'Abandonner un import non appliqué : son fichier et ses lignes en erreur sont supprimés aussitôt', response: importSchema })
+  discard(@Tenant() tenantId: TenantId, @Ability() ability: AppAbility, @CurrentUser() user: AuthenticatedUser, @Param('importId', importId) id: string) {
+    return this.imports.discard(tenantId, ability, user, id);
+  }
+
   @Post('imports/:importId/revert')
   @HttpCode(200)
   @Contract({ tag: TAG, summary: 'Annuler un import appliqué (tant qu’aucun relevé n’en est issu)', response: importSchema })

@@ -16,7 +16,7 @@ import { PATIENT_DATA_CONFIG } from '../patients/patient-data.module';
 import type { PatientDataConfig } from '../patients/patient-data.config';
 import { COLUMNS, IMPORT_STATUS_LABELS, type ImportKind, type ImportStatus, type Mapping } from './columns';
 import { revertRows } from './import-engine';
-import { importPaths, storeUpload, TooLarge } from './import-storage';
+import { importPaths, removeImportFiles, storeUpload, TooLarge } from './import-storage';
 import { IMPORT_QUEUE_TOKEN, importJobId, JOB_OPTIONS, type ImportJobName } from './imports.queue';
 import { detectEncoding, type Encoding } from './source';
 
@@ -30,6 +30,8 @@ export interface UploadQuery {
 
 const mib = (n: number) => `${Math.round(n / 1024 / 1024)} Mio`;
 
+/** Not applied and not being worked on: the structure may give these up. */
+const DISCARDABLE = ['uploaded', 'validated', 'invalid', 'failed'];
 const statusLabel = (s: string): string => IMPORT_STATUS_LABELS[s as ImportStatus] ?? s;
 
 function view(r: Record<string, unknown>) {
@@ -170,6 +172,9 @@ export class ImportsService implements OnApplicationShutdown {
     if (imp.status === 'expired') {
       throw new Problem(410, 'fichiers_supprimes', `Les fichiers de cet import ont été supprimés à son expiration (${this.cfg.fileRetentionHours} h sans application), car ils contiennent des données patients en clair : déposez le fichier corrigé à nouveau.`);
     }
+    if (imp.status === 'discarded') {
+      throw new Problem(410, 'fichiers_supprimes', 'Cet import a été abandonné : son fichier et ses lignes en erreur ont été supprimés.');
+    }
     const p = importPaths(this.cfg.storageDir, tenantId, id).errors;
     try {
       await access(p);
@@ -196,6 +201,28 @@ export class ImportsService implements OnApplicationShutdown {
       return u;
     }, user.id);
     await this.enqueue('commit', tenantId, user.id, id);
+    return view(r);
+  }
+
+  /**
+   * Gives up an import not applied: its files (identifiers in clear) are removed at once rather
+   * than at expiry — the wrong file, another structure's patients. Asking twice is harmless.
+   */
+  async discard(tenantId: TenantId, ability: AppAbility, user: AuthenticatedUser, id: string): Promise<ImportView> {
+    ForbiddenError.from(ability).throwUnlessCan('update', subject('PatientImport', { tenantId }));
+    const r = await this.db.forTenant(tenantId, async (em) => {
+      const imp = await this.load(em, id, true);
+      if (imp.status === 'discarded') return imp;
+      if (!DISCARDABLE.includes(imp.status)) {
+        const why = imp.status === 'validating' ? 'attendez la fin de l’essai à blanc' : imp.status === 'committing' ? 'son application est en cours' : imp.status === 'committed' ? 'un import appliqué s’annule, il ne s’abandonne pas' : 'ses fichiers sont déjà supprimés';
+        throw new Problem(409, 'import_non_abandonnable', `Import dans l’état « ${statusLabel(imp.status)} » : ${why}.`);
+      }
+      const [[u]] = await em.query(`UPDATE imports SET status = 'discarded', files_removed_at = now() WHERE id = $1 RETURNING *`, [id]);
+      await this.audit.record(em, tenantId, { action: 'import.discard', resourceType: 'import', resourceId: id, detail: { kind: imp.kind, previousStatus: imp.status } });
+      return u;
+    }, user.id);
+    // What a failed removal leaves, the worker's hourly retention sweep takes.
+    await removeImportFiles(importPaths(this.cfg.storageDir, tenantId, id)).catch(() => undefined);
     return view(r);
   }
 
