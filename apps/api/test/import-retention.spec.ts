@@ -90,11 +90,12 @@ describe('import file retention (issue #5 §5)', () => {
       expect(await statusOf(id)).toMatchObject({ status: 'expired', files_removed_at: expect.any(Date) });
     }
     const commit = await api.request('POST', `/structures/${s}/imports/${ready.id}/commit`, { token: coord });
-    expect([commit.status, commit.body.code]).toEqual([409, 'import_pas_pret']);
-    expect(commit.body.detail).toBe('Import dans l’état « Expiré, fichier supprimé » : l’essai à blanc doit être terminé sans erreur (déposez le fichier à nouveau).');
+    expect([commit.status, commit.body.code]).toEqual([410, 'import_expire']);
+    expect(commit.body.detail).toBe(
+      'Cet import a expiré sans avoir été appliqué (7 jour(s)) : son fichier et ses lignes en erreur, qui contiennent des données patients en clair, ont été supprimés. Déposez le fichier à nouveau.',
+    );
     const faulty = await api.request('GET', `/structures/${s}/imports/${bad.id}/faulty-rows`, { token: coord });
-    expect([faulty.status, faulty.body.code]).toEqual([410, 'fichiers_supprimes']);
-    expect(faulty.body.detail).toMatch(/supprimés à son expiration \(168 h sans application\)/);
+    expect([faulty.status, faulty.body.code]).toEqual([410, 'import_expire']);
     const audit = (await admin.query(`SELECT resource_id, detail FROM audit_events WHERE tenant_id = $1 AND action = 'import.expire' ORDER BY seq`, [s])).rows;
     expect(audit.map((a) => a.resource_id).sort()).toEqual([bad.id, ready.id].sort());
     expect(audit[0].detail).toEqual({ retentionHours: 168 });
@@ -107,7 +108,7 @@ describe('import file retention (issue #5 §5)', () => {
     const recent = await dryRun(valid('R4'));
     const committing = await dryRun(valid('R5'));
     await age(recent.id, 6);
-    await age(committing.id, 30);
+    await age(committing.id, 10);
     await admin.query(`UPDATE imports SET status = 'committing' WHERE id = $1`, [committing.id]);
     const before = [await filesOf(recent.id), await filesOf(committing.id)];
     expect(before[0]).toHaveLength(3);
@@ -117,6 +118,27 @@ describe('import file retention (issue #5 §5)', () => {
     expect((await statusOf(recent.id)).status).toBe('validated');
     expect((await statusOf(committing.id)).status).toBe('committing');
     await admin.query(`UPDATE imports SET status = 'validated', created_at = now(), validated_at = now() WHERE id = $1`, [committing.id]);
+  });
+
+  it('an import « in progress » for twice the retention period lost its job: it expires too; a failed one expires like an unapplied one', async () => {
+    const stuck = await dryRun(valid('R9'));
+    const failed = await dryRun(valid('R10'));
+    await admin.query(`UPDATE imports SET status = 'validating' WHERE id = $1`, [stuck.id]);
+    await admin.query(`UPDATE imports SET status = 'failed' WHERE id = $1`, [failed.id]);
+    await age(stuck.id, 15);
+    await age(failed.id, 8);
+    expect((await retention.sweep()).expired).toBe(2);
+    for (const id of [stuck.id, failed.id]) {
+      expect((await statusOf(id)).status).toBe('expired');
+      expect(await filesOf(id)).toEqual([]);
+    }
+  });
+
+  it('what a failed removal left of a committed import, the sweep takes', async () => {
+    const applied = (await admin.query(`SELECT id FROM imports WHERE tenant_id = $1 AND status = 'committed' LIMIT 1`, [s])).rows[0].id;
+    await writeFile(path.join(storageDir, s, `${applied}.src`), valid('R1'));
+    await retention.sweep();
+    expect(await filesOf(applied)).toEqual([]);
   });
 
   it('a file with no import row is an upload in flight for an hour, then removed', async () => {
@@ -139,9 +161,9 @@ describe('import file retention (issue #5 §5)', () => {
     expect(await filesOf(wrong.id)).toEqual([]);
     expect((await api.request('POST', `/structures/${s}/imports/${wrong.id}/discard`, { token: coord })).status).toBe(200);
     const faulty = await api.request('GET', `/structures/${s}/imports/${wrong.id}/faulty-rows`, { token: coord });
-    expect([faulty.status, faulty.body.detail]).toEqual([410, 'Cet import a été abandonné : son fichier et ses lignes en erreur ont été supprimés.']);
+    expect([faulty.status, faulty.body.code]).toEqual([410, 'import_abandonne']);
     const commit = await api.request('POST', `/structures/${s}/imports/${wrong.id}/commit`, { token: coord });
-    expect([commit.status, commit.body.code]).toEqual([409, 'import_pas_pret']);
+    expect([commit.status, commit.body.code]).toEqual([410, 'import_abandonne']);
     expect((await admin.query(`SELECT detail FROM audit_events WHERE tenant_id = $1 AND action = 'import.discard'`, [s])).rows).toEqual([{ detail: { kind: 'patients', previousStatus: 'invalid' } }]);
 
     const applied = (await admin.query(`SELECT id FROM imports WHERE tenant_id = $1 AND status = 'committed' LIMIT 1`, [s])).rows[0].id;

@@ -71,6 +71,7 @@ describe('exact patient lookup (issue #5 §5)', () => {
     expect(r.body.items.map((p: { externalId: string }) => p.externalId)).toEqual(['L002', 'L004']);
     expect((await lookup('lastName=Segala&firstName=Pierre Etienne&birthDate=1956-02-02')).body.items).toHaveLength(1);
     expect((await lookup('lastName=Lefèvre&firstName=Zoé&birthDate=1947-01-02')).body.items).toEqual([]);
+    expect((await lookup('lastName=Lefèvre&firstName=Zoé-Marie&birthDate=1947-01-01')).body.items).toEqual([]);
   });
 
   it('by patient id for whoever reads the list; ipso gets no identity and may not search by identity', async () => {
@@ -96,7 +97,9 @@ describe('exact patient lookup (issue #5 §5)', () => {
     const two = await lookup(`nir=${N1}&externalId=L001`);
     expect(two.status).toBe(400);
     expect(JSON.stringify(two.body)).toMatch(/Une seule recherche à la fois/);
-    expect((await lookup('')).status).toBe(400);
+    const none = await lookup('');
+    expect(none.status).toBe(400);
+    expect(JSON.stringify(none.body)).toMatch(/Indiquez un NIR, un identifiant patient, ou le nom, le prénom et la date de naissance/);
     const partial = await lookup('lastName=Dupont');
     expect(partial.status).toBe(400);
     expect(JSON.stringify(partial.body)).toMatch(/le nom, le prénom et la date de naissance/);

@@ -27,7 +27,9 @@ export const patientLookupQuery = z
   .superRefine((q, ctx) => {
     const byName = [q.lastName, q.firstName, q.birthDate].filter((v) => v !== undefined).length;
     const ways = (q.nir !== undefined ? 1 : 0) + (q.externalId !== undefined ? 1 : 0) + (byName ? 1 : 0);
-    if (ways !== 1) {
+    if (ways === 0) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'Indiquez un NIR, un identifiant patient, ou le nom, le prénom et la date de naissance.' });
+    } else if (ways > 1) {
       ctx.addIssue({ code: 'custom', path: [], message: 'Une seule recherche à la fois : par NIR, par identifiant patient, ou par nom, prénom et date de naissance.' });
     } else if (byName && byName < 3) {
       for (const k of ['lastName', 'firstName', 'birthDate'] as const) {

@@ -9,8 +9,14 @@ import type { PatientDataConfig } from '../patients/patient-data.config';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** Left unapplied this long after its last step, an import expires and its files go. */
+/** Left unapplied past the retention period (from its upload, or its dry run), an import expires and its files go. */
 const EXPIRABLE = ['uploaded', 'validated', 'invalid', 'failed'];
+/**
+ * A dry run or a commit takes minutes; one still « in progress » after twice the retention
+ * period lost its job (and its best-effort `failed` mark): it expires too, rather than keep its
+ * files for ever. A commit really running holds the import's row lock, which the UPDATE waits for.
+ */
+const STUCK = ['validating', 'committing'];
 /** Their files have no further use: removed at once. */
 const DONE = ['committed', 'reverted', 'expired', 'discarded'];
 /**
@@ -50,12 +56,20 @@ export class ImportRetention {
       if (e.code === 'ENOENT') return [];
       throw e;
     });
+    let failures = 0;
     for (const f of folders) {
       if (!f.isDirectory() || !UUID.test(f.name)) continue;
-      const r = await this.sweepStructure(asTenantId(f.name), now);
-      total.expired += r.expired;
-      total.filesRemoved += r.filesRemoved;
+      // One structure's trouble (permissions, a database error) must not stop the others' sweep.
+      try {
+        const r = await this.sweepStructure(asTenantId(f.name), now);
+        total.expired += r.expired;
+        total.filesRemoved += r.filesRemoved;
+      } catch (e) {
+        failures++;
+        this.log.error(`balayage des fichiers d'import impossible pour la structure ${f.name} : ${(e as NodeJS.ErrnoException).code ?? (e as Error).name}`);
+      }
     }
+    if (failures) throw new Error(`balayage incomplet : ${failures} structure(s) en échec`);
     if (total.expired || total.filesRemoved) this.log.log(`imports expirés : ${total.expired}, fichiers supprimés : ${total.filesRemoved}`);
     return total;
   }
@@ -75,6 +89,7 @@ export class ImportRetention {
     if (!byImport.size) return { expired: 0, filesRemoved: 0 };
 
     const cutoff = new Date(now.getTime() - this.cfg.fileRetentionHours * 3_600_000);
+    const stuckCutoff = new Date(now.getTime() - 2 * this.cfg.fileRetentionHours * 3_600_000);
     const seen = await this.db.forTenant(tenantId, async (em) => {
       // A folder of a structure this database does not know belongs to another deployment
       // sharing the disk (or a test run): never touch it.
@@ -85,9 +100,10 @@ export class ImportRetention {
       // (`committing`) is no longer expirable and keeps its files.
       // TypeORM answers an UPDATE with [rows, affected].
       const [gone]: [{ id: string }[], number] = await em.query(
-        `UPDATE imports SET status = 'expired', files_removed_at = $3 WHERE id = ANY($1::uuid[]) AND status = ANY($4::text[])
-            AND coalesce(validated_at, created_at) < $2 RETURNING id`,
-        [ids, cutoff, now, EXPIRABLE],
+        `UPDATE imports SET status = 'expired', files_removed_at = $3 WHERE id = ANY($1::uuid[])
+            AND ((status = ANY($4::text[]) AND coalesce(validated_at, created_at) < $2) OR (status = ANY($5::text[]) AND coalesce(validated_at, created_at) < $6))
+          RETURNING id`,
+        [ids, cutoff, now, EXPIRABLE, STUCK, stuckCutoff],
       );
       for (const g of gone) {
         await this.audit.record(em, tenantId, { action: 'import.expire', resourceType: 'import', resourceId: g.id, detail: { retentionHours: this.cfg.fileRetentionHours } });

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import type { EntityManager } from 'typeorm';
 import type { TenantId } from '@mtr/tenancy';
@@ -147,6 +148,9 @@ export class ImportRunner {
     }
     out.end();
     await finished(out);
+    // The import may have been discarded while this file was written, after its verdict was committed.
+    const [now] = await this.db.forTenant(tenantId, (em) => em.query('SELECT status FROM imports WHERE id = $1', [imp.id]));
+    if (now && ['discarded', 'expired'].includes(now.status)) await rm(paths.errors, { force: true });
   }
 
   /**

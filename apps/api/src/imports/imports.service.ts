@@ -2,8 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ForbiddenError, subject } from '@casl/ability';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { access, rm } from 'node:fs/promises';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
 import type { TenantId } from '@mtr/tenancy';
@@ -32,6 +31,7 @@ const mib = (n: number) => `${Math.round(n / 1024 / 1024)} Mio`;
 
 /** Not applied and not being worked on: the structure may give these up. */
 const DISCARDABLE = ['uploaded', 'validated', 'invalid', 'failed'];
+const retention = (hours: number): string => (hours % 24 === 0 ? `${hours / 24} jour(s)` : `${hours} h`);
 const statusLabel = (s: string): string => IMPORT_STATUS_LABELS[s as ImportStatus] ?? s;
 
 function view(r: Record<string, unknown>) {
@@ -164,24 +164,33 @@ export class ImportsService implements OnApplicationShutdown {
   /** The faulty rows of the dry run, with an « erreurs » column. */
   async faultyRows(tenantId: TenantId, ability: AppAbility, id: string): Promise<Readable> {
     ForbiddenError.from(ability).throwUnlessCan('read', subject('PatientImport', { tenantId }));
-    const imp = await this.db.forTenant(tenantId, async (em) => {
-      const i = await this.load(em, id);
-      await this.audit.record(em, tenantId, { action: 'import.faulty_rows', resourceType: 'import', resourceId: id });
-      return i;
-    });
-    if (imp.status === 'expired') {
-      throw new Problem(410, 'fichiers_supprimes', `Les fichiers de cet import ont été supprimés à son expiration (${this.cfg.fileRetentionHours} h sans application), car ils contiennent des données patients en clair : déposez le fichier corrigé à nouveau.`);
-    }
-    if (imp.status === 'discarded') {
-      throw new Problem(410, 'fichiers_supprimes', 'Cet import a été abandonné : son fichier et ses lignes en erreur ont été supprimés.');
-    }
-    const p = importPaths(this.cfg.storageDir, tenantId, id).errors;
+    const imp = await this.db.forTenant(tenantId, (em) => this.load(em, id));
+    const gone = this.filesGone(imp.status);
+    if (gone) throw gone;
+    // Opened before anything is said: a sweep or a commit removing the file afterwards cannot
+    // cut the download short (the open descriptor keeps it readable).
+    let file: FileHandle;
     try {
-      await access(p);
+      file = await open(importPaths(this.cfg.storageDir, tenantId, id).errors, 'r');
     } catch {
       throw new Problem(404, 'aucune_erreur', 'Aucune ligne en erreur pour cet import (ou essai à blanc pas encore terminé).');
     }
-    return createReadStream(p);
+    try {
+      await this.db.forTenant(tenantId, (em) => this.audit.record(em, tenantId, { action: 'import.faulty_rows', resourceType: 'import', resourceId: id }));
+    } catch (e) {
+      await file.close();
+      throw e;
+    }
+    return file.createReadStream();
+  }
+
+  /** 410 for an import whose files were removed (they held identifiers in clear), else null. */
+  private filesGone(status: string): Problem | null {
+    if (status === 'expired') {
+      return new Problem(410, 'import_expire', `Cet import a expiré sans avoir été appliqué (${retention(this.cfg.fileRetentionHours)}) : son fichier et ses lignes en erreur, qui contiennent des données patients en clair, ont été supprimés. Déposez le fichier à nouveau.`);
+    }
+    if (status === 'discarded') return new Problem(410, 'import_abandonne', 'Cet import a été abandonné : son fichier et ses lignes en erreur ont été supprimés. Déposez le fichier à nouveau.');
+    return null;
   }
 
   /** Commit: queued; the worker applies everything in one transaction. */
@@ -193,7 +202,9 @@ export class ImportsService implements OnApplicationShutdown {
       if (imp.status === 'invalid') {
         throw new Problem(422, 'import_invalide', `L’essai à blanc a trouvé ${imp.counts.errors ?? 0} erreur(s) : corrigez le fichier (lignes en erreur téléchargeables) puis importez-le de nouveau.`);
       }
-      if (imp.status !== 'validated') throw new Problem(409, 'import_pas_pret', `Import dans l’état « ${statusLabel(imp.status)} » : l’essai à blanc doit être terminé sans erreur${imp.status === 'expired' ? ' (déposez le fichier à nouveau)' : ''}.`);
+      const gone = this.filesGone(imp.status);
+      if (gone) throw gone;
+      if (imp.status !== 'validated') throw new Problem(409, 'import_pas_pret', `Import dans l’état « ${statusLabel(imp.status)} » : l’essai à blanc doit être terminé sans erreur.`);
       const [dup] = await em.query(`SELECT id FROM imports WHERE kind = $1 AND sha256 = $2 AND status = 'committed' AND id <> $3`, [imp.kind, imp.sha256, id]);
       if (dup) throw new Problem(409, 'deja_importe', 'Ce fichier (même empreinte SHA-256) a déjà été importé.');
       const [[u]] = await em.query(`UPDATE imports SET status = 'committing', committed_by = $2 WHERE id = $1 RETURNING *`, [id, user.id]);
