@@ -48,8 +48,10 @@ describe('imports survive a worker killed mid-commit (issue #9 §4)', () => {
       const body = `${1 + (i % 2)}${String(50 + (i % 40))}0175${String(100 + i).padStart(3, '0')}${String(i).padStart(3, '0')}`;
       return `K${String(i).padStart(4, '0')};${nir(body)};Interrompu;Patient${i};15/01/19${50 + (i % 40)};${i % 2 ? 'F' : 'M'};${gp};01/01/2025;;;non`;
     });
-    // The first worker validates normally, then pauses inside the commit's transaction.
-    const first = startWorker({ IMPORTS_TEST_PAUSE_MS: '60000', IMPORTS_LOCK_MS: '2000' });
+    // The first worker validates normally, then pauses inside the commit's transaction. Its job
+    // lock (5 s, renewed every 2.5 s) must outlast a loaded machine's event-loop delays: a job
+    // seen stalled once while alive would be failed by BullMQ at its second stall, the kill.
+    const first = startWorker({ IMPORTS_TEST_PAUSE_MS: '60000', IMPORTS_LOCK_MS: '5000' });
     workers.push(first);
     const up = await upload(api, token, t, Buffer.from([header, ...rows].join('\n') + '\n'), 'kind=patients&filename=patients.csv');
     expect(up.status).toBe(202);
@@ -79,7 +81,8 @@ describe('imports survive a worker killed mid-commit (issue #9 §4)', () => {
     expect(reading.body.status).toBe('committing');
 
     workers.push(startWorker({ IMPORTS_LOCK_MS: '2000' }));
-    const done = await settle(api, token, t, id);
+    // Taken over once the dead worker's lock expires (≤ 5 s) and a stall check sees it (≤ 2 × 2 s).
+    const done = await settle(api, token, t, id, undefined, 60_000);
     expect(done).toMatchObject({ status: 'committed', counts: { create: ROWS } });
     expect(await n(`SELECT count(*)::int AS n FROM patients WHERE tenant_id = $1`)).toBe(ROWS);
     expect(await n(`SELECT count(DISTINCT external_id)::int AS n FROM patients WHERE tenant_id = $1`)).toBe(ROWS);

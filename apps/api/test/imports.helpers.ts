@@ -31,13 +31,16 @@ export async function upload(api: TestApi, token: string, structureId: string, b
   return api.request('POST', `/structures/${structureId}/imports?${query}`, { token, body, headers: { 'content-type': contentType } });
 }
 
-/** Polls the import until its job has settled. */
-export async function settle(api: TestApi, token: string, structureId: string, id: string, pending = ['uploaded', 'validating', 'committing']) {
-  for (let i = 0; i < 400; i++) {
+/** Polls the import until its job has settled (20 s by default). */
+export async function settle(api: TestApi, token: string, structureId: string, id: string, pending = ['uploaded', 'validating', 'committing'], timeoutMs = 20_000) {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < until) {
     const r = await api.request('GET', `/structures/${structureId}/imports/${id}`, { token });
     if (r.status !== 200) throw new Error(`GET import ${r.status} ${JSON.stringify(r.body)}`);
     if (!pending.includes(r.body.status)) return r.body;
+    last = { status: r.body.status, progress: r.body.progress, failure: r.body.failure };
     await new Promise((res) => setTimeout(res, 50));
   }
-  throw new Error('import did not settle');
+  throw new Error(`import did not settle: ${JSON.stringify(last)}`);
 }
