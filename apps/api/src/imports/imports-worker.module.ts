@@ -1,6 +1,6 @@
 import { Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import { asTenantId } from '@mtr/tenancy';
+import { asTenantId, runWithContext } from '@mtr/tenancy';
 import { AuditTrailModule } from '../audit-trail/audit-trail.module';
 import { PatientDataModule } from '../patients/patient-data.module';
 import { bullConnection } from '../queue/redis.config';
@@ -47,7 +47,7 @@ export class ImportsWorkerModule implements OnModuleInit, OnApplicationShutdown 
 
   private async process(job: Job): Promise<unknown> {
     // Not a structure's job: the sweep visits each structure in its own RLS transaction.
-    if (job.name === RETENTION_JOB) return this.retention.sweep();
+    if (job.name === RETENTION_JOB) return runWithContext({ correlationId: `job:${job.id ?? job.name}`, actorRole: 'worker' }, () => this.retention.sweep());
     const progress = (p: object) => job.updateProgress(p);
     try {
       return await runTenantJob(job.id ?? job.name, job.data, async (tenantId, payload) => {
