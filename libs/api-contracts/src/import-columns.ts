@@ -13,6 +13,9 @@ export type ImportKind = (typeof IMPORT_KINDS)[number];
 export const IMPORT_STATUSES = ['uploaded', 'validating', 'validated', 'invalid', 'committing', 'committed', 'failed', 'reverted', 'expired', 'discarded'] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
+/** Not applied, and no job at work on them: the structure may discard them; past the retention period, they expire. */
+export const IDLE_IMPORT_STATUSES: readonly ImportStatus[] = ['uploaded', 'validated', 'invalid', 'failed'];
+
 /** How the web app and the API's messages name each status. */
 export const IMPORT_STATUS_LABELS: Record<ImportStatus, string> = {
   uploaded: 'Déposé, essai en attente',

@@ -4,7 +4,7 @@
  */
 import { COLUMNS, foldHeader, type ColumnSpec, type ImportKind, type Mapping } from '@mtr/api-contracts';
 
-export { COLUMNS, IMPORT_KINDS, IMPORT_STATUSES, IMPORT_STATUS_LABELS, foldHeader, type ColumnSpec, type ImportKind, type ImportStatus, type Mapping } from '@mtr/api-contracts';
+export { COLUMNS, IDLE_IMPORT_STATUSES, IMPORT_KINDS, IMPORT_STATUSES, IMPORT_STATUS_LABELS, foldHeader, type ColumnSpec, type ImportKind, type ImportStatus, type Mapping } from '@mtr/api-contracts';
 
 export interface MappingResult {
   /** canonical column → index in the file */

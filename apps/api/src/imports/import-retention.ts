@@ -5,12 +5,12 @@ import { asTenantId, type TenantId } from '@mtr/tenancy';
 import { AuditTrail } from '../audit-trail/audit-trail.service';
 import { TenantDb } from '../database/tenant-db';
 import { PATIENT_DATA_CONFIG } from '../patients/patient-data.module';
+import { IDLE_IMPORT_STATUSES } from './columns';
 import type { PatientDataConfig } from '../patients/patient-data.config';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** Left unapplied past the retention period (from its upload, or its dry run), an import expires and its files go. */
-const EXPIRABLE = ['uploaded', 'validated', 'invalid', 'failed'];
+/** Left idle (IDLE_IMPORT_STATUSES) past the retention period from its upload or its dry run, an import expires and its files go. */
 /**
  * A dry run or a commit takes minutes; one still « in progress » after twice the retention
  * period lost its job (and its best-effort `failed` mark): it expires too, rather than keep its
@@ -103,7 +103,7 @@ export class ImportRetention {
         `UPDATE imports SET status = 'expired', files_removed_at = $3 WHERE id = ANY($1::uuid[])
             AND ((status = ANY($4::text[]) AND coalesce(validated_at, created_at) < $2) OR (status = ANY($5::text[]) AND coalesce(validated_at, created_at) < $6))
           RETURNING id`,
-        [ids, cutoff, now, EXPIRABLE, STUCK, stuckCutoff],
+        [ids, cutoff, now, IDLE_IMPORT_STATUSES, STUCK, stuckCutoff],
       );
       for (const g of gone) {
         await this.audit.record(em, tenantId, { action: 'import.expire', resourceType: 'import', resourceId: g.id, detail: { retentionHours: this.cfg.fileRetentionHours } });

@@ -13,7 +13,7 @@ import { notFound, Problem } from '../common/problem';
 import { TenantDb } from '../database/tenant-db';
 import { PATIENT_DATA_CONFIG } from '../patients/patient-data.module';
 import type { PatientDataConfig } from '../patients/patient-data.config';
-import { COLUMNS, IMPORT_STATUS_LABELS, type ImportKind, type ImportStatus, type Mapping } from './columns';
+import { COLUMNS, IDLE_IMPORT_STATUSES, IMPORT_STATUS_LABELS, type ImportKind, type ImportStatus, type Mapping } from './columns';
 import { revertRows } from './import-engine';
 import { importPaths, removeImportFiles, storeUpload, TooLarge } from './import-storage';
 import { IMPORT_QUEUE_TOKEN, importJobId, JOB_OPTIONS, type ImportJobName } from './imports.queue';
@@ -29,8 +29,6 @@ export interface UploadQuery {
 
 const mib = (n: number) => `${Math.round(n / 1024 / 1024)} Mio`;
 
-/** Not applied and not being worked on: the structure may give these up. */
-const DISCARDABLE = ['uploaded', 'validated', 'invalid', 'failed'];
 const retention = (hours: number): string => (hours % 24 === 0 ? `${hours / 24} jour(s)` : `${hours} h`);
 const statusLabel = (s: string): string => IMPORT_STATUS_LABELS[s as ImportStatus] ?? s;
 
@@ -224,7 +222,7 @@ export class ImportsService implements OnApplicationShutdown {
     const r = await this.db.forTenant(tenantId, async (em) => {
       const imp = await this.load(em, id, true);
       if (imp.status === 'discarded') return imp;
-      if (!DISCARDABLE.includes(imp.status)) {
+      if (!IDLE_IMPORT_STATUSES.includes(imp.status)) {
         const why = imp.status === 'validating' ? 'attendez la fin de l’essai à blanc' : imp.status === 'committing' ? 'son application est en cours' : imp.status === 'committed' ? 'un import appliqué s’annule, il ne s’abandonne pas' : 'ses fichiers sont déjà supprimés';
         throw new Problem(409, 'import_non_abandonnable', `Import dans l’état « ${statusLabel(imp.status)} » : ${why}.`);
       }

@@ -27,6 +27,9 @@ export interface PatientView {
   identity: { nir: string | null; lastName: string; firstName: string } | null;
 }
 
+/** The identity columns, or in their place NULLs of the same names for the roles that may not see it. */
+const IDENTITY = 'identity_enc, key_id';
+const NO_IDENTITY = 'NULL::bytea AS identity_enc, NULL AS key_id';
 const viewColumns = (identity: string) =>
   `id, external_id, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, sex, mt_rpps,
           to_char(mt_from, 'YYYY-MM-DD') AS mt_from, to_char(mt_to, 'YYYY-MM-DD') AS mt_to, to_char(info_note_date, 'YYYY-MM-DD') AS info_note_date,
@@ -34,8 +37,8 @@ const viewColumns = (identity: string) =>
 const pageSql = (identity: string) =>
   `SELECT (SELECT coalesce(sum(patients), 0) FROM patient_counts) AS total, ${viewColumns(identity)}
      FROM patients ORDER BY external_id OFFSET $1 LIMIT $2`;
-const PAGE_WITH_IDENTITY = pageSql('identity_enc, key_id');
-const PAGE = pageSql('NULL::bytea AS identity_enc, NULL AS key_id');
+const PAGE_WITH_IDENTITY = pageSql(IDENTITY);
+const PAGE = pageSql(NO_IDENTITY);
 /** A lookup matches one patient in practice (a NIR, an id); a homonym with the same birth date is the rare second. */
 const LOOKUP_LIMIT = 20;
 
@@ -83,9 +86,8 @@ export class PatientsService implements PatientProfileSource {
       : q.externalId
         ? ['externalId', 'external_id = $1', q.externalId]
         : ['name', 'name_bidx = $1', this.crypto.nameIndex(q.lastName!, q.firstName!, q.birthDate!)];
-    const identity = withIdentity ? 'identity_enc, key_id' : 'NULL::bytea AS identity_enc, NULL AS key_id';
     return this.db.forTenant(tenantId, async (em) => {
-      const rows = await em.query(`SELECT ${viewColumns(identity)} FROM patients WHERE ${where} ORDER BY external_id LIMIT ${LOOKUP_LIMIT}`, [key]);
+      const rows = await em.query(`SELECT ${viewColumns(withIdentity ? IDENTITY : NO_IDENTITY)} FROM patients WHERE ${where} ORDER BY external_id LIMIT ${LOOKUP_LIMIT}`, [key]);
       const items = rows.map((r: Record<string, never>) => this.view(r, withIdentity));
       await this.audit.record(em, tenantId, {
         action: withIdentity ? 'patient.lookup_identity' : 'patient.lookup',
